@@ -1,0 +1,3 @@
+"""evalml: evaluate prediction files from the command line."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""One module per command. Shared options and the run-and-exit logic live in ``_common``."""

@@ -1,0 +1,453 @@
+"""Reading prediction files and turning them into validated NumPy arrays.
+
+Everything the user can get wrong about a file — missing, empty, unknown column, text in a
+numeric column, NaN/inf, labels — becomes an :class:`EvalmlError` here, so the kernels can
+trust their input. Only the needed columns are read, through pyarrow.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from evalml_cli.errors import EvalmlError
+
+TARGET_CANDIDATES = ("y_true", "target", "label", "y", "truth")
+SCORE_CANDIDATES = (
+    "y_score", "score", "prob", "proba", "probability", "y_prob",
+    "y_pred", "pred", "prediction", "output",
+)  # fmt: skip
+
+_CSV_SUFFIXES = {".csv": ",", ".tsv": "\t", ".tab": "\t", ".txt": ","}
+_PARQUET_SUFFIXES = {".parquet", ".pq", ".parq"}
+
+
+# --------------------------------------------------------------------------------------------
+# Sources
+
+
+def _kind(path: str) -> tuple[str, str]:
+    """('csv', delimiter) or ('parquet', '') from the file name; '-' is CSV on stdin."""
+    if path == "-":
+        return "csv", ","
+    name = path.lower()
+    for comp in (".gz", ".bz2", ".zst"):
+        if name.endswith(comp):
+            name = name[: -len(comp)]
+            break
+    suffix = Path(name).suffix
+    if suffix in _PARQUET_SUFFIXES:
+        return "parquet", ""
+    if suffix in _CSV_SUFFIXES:
+        return "csv", _CSV_SUFFIXES[suffix]
+    raise EvalmlError(
+        f"cannot tell the format of {path!r} from its extension {suffix or '(none)'!r}",
+        hint="use .csv, .csv.gz, .tsv or .parquet, or pipe CSV into '-'",
+    )
+
+
+class TableSource:
+    """A CSV/TSV/Parquet file or stdin whose column names are known before any data is read."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.display = "<stdin>" if path == "-" else path
+        self.kind, self.delimiter = _kind(path)
+        self._buffer: pa.Buffer | None = None
+        if path == "-":
+            if sys.stdin is None or sys.stdin.isatty():
+                raise EvalmlError("no data on stdin", hint="pipe a CSV file in, e.g. 'cat preds.csv | evalml classify -'")
+            data = sys.stdin.buffer.read()
+            if data[:2] == b"\x1f\x8b":
+                import gzip
+
+                try:
+                    data = gzip.decompress(data)
+                except OSError as exc:
+                    raise EvalmlError(f"stdin looks gzip-compressed but cannot be decompressed: {exc}") from None
+            if not data.strip():
+                raise EvalmlError("stdin is empty", hint="expected a CSV header row and data rows")
+            self._buffer = pa.py_buffer(data)
+        else:
+            p = Path(path)
+            if not p.exists():
+                raise EvalmlError(f"file not found: {path}", hint="check the path")
+            if p.is_dir():
+                raise EvalmlError(f"{path} is a directory, not a file")
+            if p.stat().st_size == 0:
+                raise EvalmlError(f"{path} is empty", hint="expected a header row and data rows")
+        self.columns: list[str] = self._read_names()
+
+    # -- CSV helpers -------------------------------------------------------------------------
+    def _csv_input(self):
+        if self._buffer is not None:
+            return pa.BufferReader(self._buffer)
+        return self.path
+
+    def _csv_options(self, include: list[str] | None = None):
+        import pyarrow.csv as pacsv
+
+        parse = pacsv.ParseOptions(delimiter=self.delimiter)
+        convert = pacsv.ConvertOptions(include_columns=include) if include is not None else pacsv.ConvertOptions()
+        return parse, convert
+
+    def _read_names(self) -> list[str]:
+        try:
+            if self.kind == "parquet":
+                import pyarrow.parquet as pq
+
+                return list(pq.read_schema(self.path).names)
+            import pyarrow.csv as pacsv
+
+            parse, convert = self._csv_options()
+            with pacsv.open_csv(self._csv_input(), parse_options=parse, convert_options=convert) as reader:
+                return list(reader.schema.names)
+        except EvalmlError:
+            raise
+        except (pa.ArrowException, OSError, EOFError) as exc:
+            raise EvalmlError(f"cannot read {self.display} as {self.kind.upper()}: {_first_line(exc)}") from None
+
+    def read(self, columns: list[str]) -> pa.Table:
+        """Read only ``columns`` (already resolved against :attr:`columns`)."""
+        columns = list(dict.fromkeys(columns))
+        try:
+            if self.kind == "parquet":
+                import pyarrow.parquet as pq
+
+                table = pq.read_table(self.path, columns=columns)
+            else:
+                import pyarrow.csv as pacsv
+
+                parse, convert = self._csv_options(columns)
+                table = pacsv.read_csv(self._csv_input(), parse_options=parse, convert_options=convert)
+        except (pa.ArrowException, OSError, EOFError) as exc:
+            raise EvalmlError(f"cannot read {self.display}: {_first_line(exc)}") from None
+        if table.num_rows == 0:
+            raise EvalmlError(f"{self.display} has no data rows", hint="expected a header row and data rows")
+        return table
+
+    # -- Columns -----------------------------------------------------------------------------
+    def _unknown(self, name: str, option: str) -> EvalmlError:
+        close = difflib.get_close_matches(name, self.columns, n=1, cutoff=0.5)
+        if not close:
+            lowered = {c.lower(): c for c in self.columns}
+            close = [lowered[m] for m in difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.5)]
+        did = f"did you mean {close[0]!r}? " if close else ""
+        return EvalmlError(
+            f"{option} {name!r}: no such column in {self.display}",
+            hint=f"{did}available columns: {', '.join(self.columns)}",
+        )
+
+    def column(self, given: str | None, candidates: tuple[str, ...], role: str, option: str) -> tuple[str, bool]:
+        """Resolve one column: the name given (exact, then case-insensitive) or detected.
+
+        Returns (column name, detected?).
+        """
+        if given is not None:
+            if given in self.columns:
+                return given, False
+            folded = [c for c in self.columns if c.lower() == given.lower()]
+            if len(folded) == 1:
+                return folded[0], False
+            raise self._unknown(given, option)
+        lowered = {}
+        for c in self.columns:
+            lowered.setdefault(c.lower(), c)
+        for cand in candidates:
+            if cand in lowered:
+                return lowered[cand], True
+        raise EvalmlError(
+            f"cannot find the {role} column in {self.display}",
+            hint=f"pass {option} COLUMN; looked for {', '.join(candidates)}; available: {', '.join(self.columns)}",
+        )
+
+    def columns_matching(self, spec: str, option: str) -> list[str]:
+        """Expand a comma list of names and globs (``p_*``, ``rep_*``) in file order."""
+        out: list[str] = []
+        for part in (p.strip() for p in spec.split(",")):
+            if not part:
+                continue
+            if any(ch in part for ch in "*?["):
+                hits = [c for c in self.columns if fnmatch.fnmatchcase(c, part)]
+                if not hits:
+                    raise EvalmlError(
+                        f"{option} {part!r} matches no column in {self.display}",
+                        hint=f"available columns: {', '.join(self.columns)}",
+                    )
+                out.extend(hits)
+            else:
+                out.append(self.column(part, (), part, option)[0])
+        if not out:
+            raise EvalmlError(f"{option} is empty", hint="give a column name, a comma list or a glob like 'p_*'")
+        return list(dict.fromkeys(out))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+# --------------------------------------------------------------------------------------------
+# Column conversion
+
+
+def _row_list(mask: np.ndarray, limit: int = 5) -> str:
+    rows = np.flatnonzero(mask)[:limit] + 1
+    more = ", …" if int(mask.sum()) > limit else ""
+    return ", ".join(str(r) for r in rows) + more
+
+
+def numeric_column(table: pa.Table, name: str, display: str) -> np.ndarray:
+    """The column as float64 (nulls → NaN). Text that is not a number → EvalmlError."""
+    import pyarrow.compute as pc
+
+    col = table.column(name)
+    typ = col.type
+    if pa.types.is_boolean(typ) or pa.types.is_integer(typ) or pa.types.is_floating(typ) or pa.types.is_decimal(typ):
+        return col.cast(pa.float64()).to_numpy()
+    if pa.types.is_null(typ):
+        return np.full(len(col), np.nan)
+    if pa.types.is_string(typ) or pa.types.is_large_string(typ):
+        try:
+            return pc.cast(col, pa.float64()).to_numpy()
+        except pa.ArrowException:
+            pass
+        values = col.to_pylist()
+        bad = [(i, v) for i, v in enumerate(values) if v is not None and not _is_number(v)]
+        i, v = bad[0]
+        raise EvalmlError(
+            f"column {name!r} in {display} must be numeric but has {len(bad)} non-numeric value(s), "
+            f"first {v!r} at data row {i + 1}",
+            hint="fix the file or choose another column",
+        )
+    raise EvalmlError(f"column {name!r} in {display} has type {typ}, expected numbers")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def encode_labels(table: pa.Table, name: str) -> tuple[np.ndarray, list]:
+    """Sorted distinct labels and int64 codes into them; -1 marks a missing/NaN label.
+
+    Works for integers, floats, booleans and strings via pyarrow's dictionary encoding, so no
+    Python loop touches the rows.
+    """
+    import pyarrow.compute as pc
+
+    col = table.column(name)
+    if pa.types.is_floating(col.type) or pa.types.is_integer(col.type) or pa.types.is_boolean(col.type):
+        values = col.cast(pa.float64()).to_numpy() if not pa.types.is_boolean(col.type) else None
+        if values is not None:
+            finite = np.isfinite(values)
+            uniq, inv = np.unique(np.where(finite, values, 0.0), return_inverse=True)
+            present = np.zeros(uniq.shape[0], bool)
+            present[inv[finite]] = True
+            keep = np.flatnonzero(present)
+            remap = np.full(uniq.shape[0], -1, np.int64)
+            remap[keep] = np.arange(keep.shape[0])
+            codes = np.where(finite, remap[inv], -1).astype(np.int64)
+            labels = [_tidy(v) for v in uniq[keep].tolist()]
+            return codes, labels
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    enc = pc.dictionary_encode(arr)
+    dictionary = enc.dictionary.to_pylist()
+    indices = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    order = sorted(range(len(dictionary)), key=lambda i: (str(type(dictionary[i])), dictionary[i]))
+    rank = np.empty(len(dictionary) + 1, np.int64)
+    rank[-1] = -1
+    rank[np.array(order, dtype=np.int64)] = np.arange(len(order))
+    codes = rank[indices]
+    return codes, [dictionary[i] for i in order]
+
+
+def _tidy(v):
+    return int(v) if isinstance(v, float) and v.is_integer() else v
+
+
+def label_text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(_tidy(value))
+
+
+def _matches(value, text: str) -> bool:
+    if label_text(value) == text:
+        return True
+    if isinstance(value, bool):
+        return text.lower() in (("true", "1", "yes") if value else ("false", "0", "no"))
+    if isinstance(value, (int, float)):
+        try:
+            return float(text) == float(value)
+        except ValueError:
+            return False
+    return False
+
+
+# --------------------------------------------------------------------------------------------
+# Typed data
+
+
+@dataclass
+class BinaryData:
+    """Validated binary-classification input: what the kernels receive."""
+
+    y: np.ndarray  # bool
+    score: np.ndarray  # float64, finite
+    weight: np.ndarray | None  # float64, finite
+    source: str
+    target: str
+    score_name: str
+    weight_name: str | None
+    pos_label: str
+    n_dropped: int = 0
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def invalid_rows(named: dict[str, np.ndarray], drop_invalid: bool, display: str) -> np.ndarray | None:
+    """Combine per-column invalid masks; error unless ``drop_invalid``. Returns the keep mask."""
+    bad_total = None
+    for column, bad in named.items():
+        if bad is None or not bad.any():
+            continue
+        if not drop_invalid:
+            raise EvalmlError(
+                f"column {column!r} in {display} has {int(bad.sum())} row(s) with a missing, NaN or "
+                f"infinite value (data rows {_row_list(bad)})",
+                hint="fix the file, or pass --drop-invalid to skip those rows",
+            )
+        bad_total = bad if bad_total is None else (bad_total | bad)
+    if bad_total is None:
+        return None
+    keep = ~bad_total
+    if not keep.any():
+        raise EvalmlError(f"no valid rows left in {display} after --drop-invalid")
+    return keep
+
+
+def read_binary(
+    path: str,
+    target: str | None = None,
+    score: str | None = None,
+    weight: str | None = None,
+    pos_label: str | None = None,
+    drop_invalid: bool = False,
+) -> BinaryData:
+    """Read and validate a binary-classification file."""
+    src = TableSource(path)
+    target_col, t_detected = src.column(target, TARGET_CANDIDATES, "target", "--target")
+    score_col, s_detected = src.column(score, SCORE_CANDIDATES, "score", "--score")
+    if score_col == target_col:
+        raise EvalmlError(f"--target and --score both name column {target_col!r}", hint="give two different columns")
+    weight_col = src.column(weight, (), "weight", "--weight")[0] if weight is not None else None
+    table = src.read([c for c in (target_col, score_col, weight_col) if c is not None])
+    notes = []
+    if t_detected or s_detected:
+        notes.append(f"using target column {target_col!r} and score column {score_col!r} (detected from the column names)")
+
+    codes, labels = encode_labels(table, target_col)
+    s = numeric_column(table, score_col, src.display)
+    w = numeric_column(table, weight_col, src.display) if weight_col else None
+    masks = {target_col: codes < 0, score_col: ~np.isfinite(s)}
+    if w is not None:
+        masks[weight_col] = ~np.isfinite(w)
+    keep = invalid_rows(masks, drop_invalid, src.display)
+    n_dropped = 0
+    if keep is not None:
+        n_dropped = int((~keep).sum())
+        codes, s = codes[keep], s[keep]
+        w = w[keep] if w is not None else None
+        present = np.unique(codes)
+        labels = [labels[i] for i in present]
+        codes = np.searchsorted(present, codes)
+
+    pos_code, pos_text, warnings = _positive_class(labels, pos_label, target_col, src.display)
+    y = codes == pos_code if pos_code is not None else np.zeros(codes.shape[0], bool)
+    if w is not None and (w < 0).any():
+        warnings.append(
+            f"{int((w < 0).sum())} row(s) have negative weights: counts are net weighted sums and "
+            "ratios may leave their usual range; a ratio whose denominator is not positive is undefined"
+        )
+    return BinaryData(y, s, w, src.display, target_col, score_col, weight_col, pos_text, n_dropped, notes, warnings)
+
+
+def _positive_class(labels: list, pos_label: str | None, target: str, display: str) -> tuple[int | None, str, list[str]]:
+    """Which label code is positive. Two labels at most; 0/1, -1/1 and booleans need no flag."""
+    shown = ", ".join(label_text(v) for v in labels[:10]) + (", …" if len(labels) > 10 else "")
+    if len(labels) > 2:
+        raise EvalmlError(
+            f"target column {target!r} in {display} has {len(labels)} distinct values ({shown}); "
+            "binary classification needs two",
+            hint="check --target, or evaluate it as multiclass",
+        )
+    warnings: list[str] = []
+    if pos_label is not None:
+        hits = [i for i, v in enumerate(labels) if _matches(v, pos_label)]
+        if hits:
+            if len(labels) == 1:
+                warnings.append(f"target column {target!r} holds only the positive class {pos_label!r}")
+            return hits[0], pos_label, warnings
+        if len(labels) == 2:
+            raise EvalmlError(
+                f"--pos-label {pos_label!r} is not a value of target column {target!r} (values: {shown})",
+                hint="pass one of the values shown",
+            )
+        warnings.append(f"target column {target!r} holds only {shown}; --pos-label {pos_label!r} never occurs")
+        return None, pos_label, warnings
+    texts = {label_text(v).lower() for v in labels}
+    for negative, positive in (({"0", "false"}, {"1", "true"}), ({"-1"}, {"1"})):
+        if texts <= negative | positive:
+            pos_idx = [i for i, v in enumerate(labels) if label_text(v).lower() in positive]
+            if not pos_idx:
+                warnings.append(f"target column {target!r} holds only the negative class {shown}")
+                return None, "true" if "false" in texts else "1", warnings
+            if len(labels) == 1:
+                warnings.append(f"target column {target!r} holds only the positive class {shown}")
+            return pos_idx[0], label_text(labels[pos_idx[0]]), warnings
+    raise EvalmlError(
+        f"target column {target!r} in {display} has labels {shown}: which one is positive?",
+        hint=f"pass --pos-label, e.g. --pos-label {label_text(labels[-1])}",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Output
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` via a temp file in the same directory and a rename.
+
+    A reader never sees a half-written report, and nothing is left at ``path`` on error.
+    """
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise EvalmlError(f"cannot write {path}: directory {str(directory)!r} does not exist")
+    if target.is_dir():
+        raise EvalmlError(f"cannot write {path}: it is a directory")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise EvalmlError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -1,0 +1,47 @@
+"""The one policy for undefined values, shared by every kernel."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+def safe_div(num: float, den: float) -> float:
+    """``num / den``, or NaN when ``den`` is zero or either side is not finite.
+
+    Like scikit-learn's ``_prf_divide`` but NaN instead of 0: an undefined metric must never
+    look like a measured zero.
+    """
+    num = float(num)
+    den = float(den)
+    if den == 0.0 or not math.isfinite(num) or not math.isfinite(den):
+        return math.nan
+    return num / den
+
+
+@dataclass
+class MetricSet:
+    """Metric values plus the reason for each undefined one.
+
+    ``values[name]`` is a float; NaN means undefined and ``reasons[name]`` says why.
+    ``notes`` carries other observations for the report's warnings list (e.g. an
+    ill-conditioned covariance).
+    """
+
+    values: dict[str, float] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def set(self, name: str, value: float, reason: str | None = None) -> None:
+        """Store ``value``; when it is NaN (or infinite), record ``reason``."""
+        value = float(value)
+        self.values[name] = value
+        if not np.isfinite(value):
+            self.reasons[name] = reason or "undefined on this data"
+
+    def update(self, other: "MetricSet") -> None:
+        self.values.update(other.values)
+        self.reasons.update(other.reasons)
+        self.notes.extend(other.notes)

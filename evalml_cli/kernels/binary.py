@@ -1,0 +1,216 @@
+"""Binary classification from one sufficient statistic: weight per distinct score and class.
+
+Every binary metric evalml reports derives from :class:`BinaryState`: the sorted distinct
+scores with the summed weight of positives and of negatives at each one. Threshold metrics
+read the counts on either side of ``T``; ROC AUC and average precision walk the cumulative
+sums from the highest score down (as scikit-learn's ``_binary_clf_curve`` does); log loss and
+the Brier score sum the per-score losses times the per-score weights. Because the state is a
+table keyed by score, two states merge by re-aggregating their concatenation, so a file can be
+read in chunks, or partitions evaluated on a cluster, without changing the numbers.
+
+The scikit-learn example used throughout: ``y = [0, 0, 1, 1]``, ``s = [0.1, 0.4, 0.35, 0.8]``
+gives ``roc_auc = 0.75`` and ``average_precision = 0.8333…``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from evalml_cli.kernels._result import MetricSet
+
+_EPS = float(np.finfo(np.float64).eps)
+
+
+@dataclass(frozen=True)
+class BinaryState:
+    """Mergeable sufficient statistics of a binary classifier's output.
+
+    Attributes
+    ----------
+    scores : (m,) float64, strictly increasing distinct scores.
+    pos, neg : (m,) float64, summed sample weight of positives / negatives at each score
+        (counts when unweighted).
+    n : number of rows aggregated.
+    weighted : whether sample weights were given (counts are then floats).
+    """
+
+    scores: np.ndarray
+    pos: np.ndarray
+    neg: np.ndarray
+    n: int
+    weighted: bool = False
+
+
+def binary_update(y: np.ndarray, score: np.ndarray, weight: np.ndarray | None = None) -> BinaryState:
+    """Aggregate rows into a :class:`BinaryState` with one sort.
+
+    Parameters
+    ----------
+    y : (n,) bool, True for the positive class.
+    score : (n,) float64, finite. Higher means more positive.
+    weight : (n,) float64 or None, finite sample weights (may be negative).
+
+    Examples
+    --------
+    >>> st = binary_update(np.array([0, 0, 1, 1], bool), np.array([0.1, 0.4, 0.35, 0.8]))
+    >>> st.scores.tolist(), st.pos.tolist(), st.neg.tolist()
+    ([0.1, 0.35, 0.4, 0.8], [0.0, 1.0, 0.0, 1.0], [1.0, 0.0, 1.0, 0.0])
+    """
+    score = np.asarray(score, dtype=np.float64)
+    y = np.asarray(y, dtype=bool)
+    n = int(score.shape[0])
+    if n == 0:
+        empty = np.empty(0, dtype=np.float64)
+        return BinaryState(empty, empty.copy(), empty.copy(), 0, weight is not None)
+    # One sort. Ties need no stable order: rows with equal scores are summed into one entry.
+    order = np.argsort(score)
+    s = score[order]
+    ys = y[order]
+    starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
+    if weight is None:
+        pos = np.add.reduceat(ys.astype(np.float64), starts)
+        neg = np.diff(np.r_[starts, n]).astype(np.float64) - pos
+    else:
+        ws = np.asarray(weight, dtype=np.float64)[order]
+        pos = np.add.reduceat(np.where(ys, ws, 0.0), starts)
+        neg = np.add.reduceat(np.where(ys, 0.0, ws), starts)
+    return BinaryState(s[starts], pos, neg, n, weight is not None)
+
+
+def binary_merge(a: BinaryState, b: BinaryState) -> BinaryState:
+    """Combine two states as if their rows had been aggregated together."""
+    scores = np.concatenate([a.scores, b.scores])
+    uniq, inv = np.unique(scores, return_inverse=True)
+    m = uniq.shape[0]
+    pos = np.bincount(inv, weights=np.concatenate([a.pos, b.pos]), minlength=m)
+    neg = np.bincount(inv, weights=np.concatenate([a.neg, b.neg]), minlength=m)
+    return BinaryState(uniq, pos, neg, a.n + b.n, a.weighted or b.weighted)
+
+
+def _ratio(ms: MetricSet, name: str, num: float, den: float, reason: str) -> None:
+    """Set ``name = num / den``; undefined (NaN + ``reason``) unless ``den > 0``.
+
+    ``den`` can only be <= 0 through negative sample weights or an empty group; either way
+    the ratio does not estimate what its name says, so it is reported as undefined.
+    """
+    if den > 0:
+        ms.set(name, num / den)
+    else:
+        ms.set(name, np.nan, reason)
+
+
+def confusion_at(state: BinaryState, threshold: float) -> tuple[float, float, float, float]:
+    """(tp, fp, tn, fn) with a row predicted positive when ``score >= threshold``."""
+    k = int(np.searchsorted(state.scores, threshold, side="left"))
+    tp = float(state.pos[k:].sum())
+    fp = float(state.neg[k:].sum())
+    fn = float(state.pos[:k].sum())
+    tn = float(state.neg[:k].sum())
+    return tp, fp, tn, fn
+
+
+def threshold_metrics(state: BinaryState, threshold: float) -> MetricSet:
+    """Confusion counts and the ratios built on them, at ``score >= threshold``.
+
+    Formulas (scikit-learn's names): accuracy = (TP+TN)/(P+N); precision = TP/(TP+FP);
+    recall = TP/(TP+FN); specificity = TN/(TN+FP); balanced_accuracy = (recall+specificity)/2;
+    f1 = 2TP/(2TP+FP+FN); mcc = (TP·TN − FP·FN)/√((TP+FP)(TP+FN)(TN+FP)(TN+FN)).
+    A ratio whose denominator is not positive is undefined (NaN), where scikit-learn would
+    return 0 with a warning.
+
+    Examples
+    --------
+    TP=8, FP=2, FN=4, TN=20 gives accuracy 28/34 = 0.8235, precision 0.8, recall 0.6667,
+    f1 16/22 = 0.7273.
+    """
+    ms = MetricSet()
+    tp, fp, tn, fn = confusion_at(state, threshold)
+    for name, value in (("tp", tp), ("fp", fp), ("tn", tn), ("fn", fn)):
+        ms.set(name, value)
+    total = tp + fp + tn + fn
+    _ratio(ms, "accuracy", tp + tn, total, "total weight is not positive")
+    _ratio(ms, "precision", tp, tp + fp, f"no predicted positives at threshold {threshold:g}")
+    _ratio(ms, "recall", tp, tp + fn, "no positive rows")
+    _ratio(ms, "specificity", tn, tn + fp, "no negative rows")
+    if np.isfinite(ms.values["recall"]) and np.isfinite(ms.values["specificity"]):
+        ms.set("balanced_accuracy", (ms.values["recall"] + ms.values["specificity"]) / 2)
+    else:
+        ms.set("balanced_accuracy", np.nan, "needs both classes")
+    _ratio(ms, "f1", 2 * tp, 2 * tp + fp + fn, "no positive rows and no predicted positives")
+    margins = (tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)
+    if margins > 0:
+        ms.set("mcc", (tp * tn - fp * fn) / np.sqrt(margins))
+    else:
+        ms.set("mcc", np.nan, "a row or column of the confusion matrix is empty")
+    return ms
+
+
+def ranking_metrics(state: BinaryState) -> MetricSet:
+    """Threshold-free metrics: ``roc_auc`` and ``average_precision``.
+
+    With the distinct scores walked from high to low, cumulative weights TPS_i, FPS_i give
+    TPR_i = TPS_i/P and FPR_i = FPS_i/N. roc_auc is the trapezoidal area under (FPR, TPR)
+    from (0, 0); one point per distinct score makes tied positive/negative pairs count one
+    half, exactly as scikit-learn's ``roc_auc_score``. average_precision =
+    Σ_i (R_i − R_{i−1}) · P_i with precision P_i = TPS_i/(TPS_i+FPS_i), the step
+    (non-interpolated) sum of scikit-learn's ``average_precision_score``.
+    Undefined when either class has no (positive) total weight.
+    """
+    ms = MetricSet()
+    tps = np.cumsum(state.pos[::-1])
+    fps = np.cumsum(state.neg[::-1])
+    p_total = float(tps[-1]) if tps.size else 0.0
+    n_total = float(fps[-1]) if fps.size else 0.0
+    if p_total > 0 and n_total > 0:
+        tpr = np.r_[0.0, tps / p_total]
+        fpr = np.r_[0.0, fps / n_total]
+        ms.set("roc_auc", float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1])) / 2.0))
+    else:
+        ms.set("roc_auc", np.nan, "needs rows of both classes (only one class present)")
+    if p_total > 0:
+        predicted = tps + fps
+        precision = np.divide(tps, predicted, out=np.ones_like(tps), where=predicted != 0)
+        recall_step = np.diff(np.r_[0.0, tps]) / p_total
+        ms.set("average_precision", float(np.sum(recall_step * precision)))
+    else:
+        ms.set("average_precision", np.nan, "no positive rows")
+    return ms
+
+
+def probability_metrics(state: BinaryState) -> MetricSet:
+    """``log_loss`` and ``brier`` when every score is a probability in [0, 1].
+
+    log_loss = −Σ w [y log p + (1−y) log(1−p)] / Σ w with p clipped to [ε, 1−ε],
+    ε = 2.22e-16 (float64 machine epsilon, scikit-learn's clipping), so a confident wrong
+    answer costs at most −log ε ≈ 36.04 instead of infinity. brier = Σ w (p − y)² / Σ w.
+    """
+    ms = MetricSet()
+    if state.scores.size and (state.scores[0] < 0.0 or state.scores[-1] > 1.0):
+        why = (
+            f"scores are not probabilities: they span [{state.scores[0]:g}, {state.scores[-1]:g}], "
+            "outside [0, 1]"
+        )
+        ms.set("log_loss", np.nan, why)
+        ms.set("brier", np.nan, why)
+        return ms
+    total = float(state.pos.sum() + state.neg.sum())
+    if not total > 0:
+        ms.set("log_loss", np.nan, "total weight is not positive")
+        ms.set("brier", np.nan, "total weight is not positive")
+        return ms
+    p = np.clip(state.scores, _EPS, 1.0 - _EPS)
+    loss = state.pos @ -np.log(p) + state.neg @ -np.log1p(-p)
+    ms.set("log_loss", float(loss) / total)
+    s = state.scores
+    ms.set("brier", float(state.pos @ np.square(1.0 - s) + state.neg @ np.square(s)) / total)
+    return ms
+
+
+def binary_compute(state: BinaryState, threshold: float = 0.5) -> MetricSet:
+    """Every binary metric from one state: threshold, ranking and probability metrics."""
+    ms = threshold_metrics(state, threshold)
+    ms.update(ranking_metrics(state))
+    ms.update(probability_metrics(state))
+    return ms

@@ -1,0 +1,77 @@
+"""The metric registry: one entry per (task, metric) with scikit-learn's name.
+
+Gates validate ``--require`` names against it, renderers read ``higher_is_better`` and
+``kind``, the README's metric tables are checked against it by ``tests/test_docs.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric of one task.
+
+    higher_is_better : True for scores (``*_score``-like), False for losses, None for
+        descriptive numbers (counts, chi2 itself, bias) where neither direction is "good".
+    kind : "count" (rendered as an integer when integral), "ratio" or "value".
+    formula : plain-text definition, as printed in the README.
+    """
+
+    name: str
+    task: str
+    higher_is_better: bool | None
+    kind: str
+    formula: str
+
+
+def _m(task: str, name: str, hib: bool | None, kind: str, formula: str) -> Metric:
+    return Metric(name, task, hib, kind, formula)
+
+
+BINARY = "binary"
+MULTICLASS = "multiclass"
+REGRESSION = "regression"
+DENSITY = "density"
+
+REGISTRY: tuple[Metric, ...] = (
+    _m(BINARY, "tp", None, "count", "Σ w over rows with y = 1 and score ≥ T"),
+    _m(BINARY, "fp", None, "count", "Σ w over rows with y = 0 and score ≥ T"),
+    _m(BINARY, "tn", None, "count", "Σ w over rows with y = 0 and score < T"),
+    _m(BINARY, "fn", None, "count", "Σ w over rows with y = 1 and score < T"),
+    _m(BINARY, "accuracy", True, "ratio", "(TP + TN) / (TP + FP + TN + FN)"),
+    _m(BINARY, "balanced_accuracy", True, "ratio", "(recall + specificity) / 2"),
+    _m(BINARY, "precision", True, "ratio", "TP / (TP + FP)"),
+    _m(BINARY, "recall", True, "ratio", "TP / (TP + FN)  (true positive rate, sensitivity)"),
+    _m(BINARY, "specificity", True, "ratio", "TN / (TN + FP)  (true negative rate)"),
+    _m(BINARY, "f1", True, "ratio", "2·TP / (2·TP + FP + FN)"),
+    _m(BINARY, "mcc", True, "ratio", "(TP·TN − FP·FN) / √((TP+FP)(TP+FN)(TN+FP)(TN+FN))"),
+    _m(BINARY, "roc_auc", True, "ratio",
+       "trapezoidal area under (FPR, TPR) over the distinct scores; a tied positive/negative pair counts ½"),
+    _m(BINARY, "average_precision", True, "ratio",
+       "Σₖ (Rₖ − Rₖ₋₁)·Pₖ over the distinct scores from high to low (no interpolation)"),
+    _m(BINARY, "log_loss", False, "value",
+       "−Σ w [y ln p + (1−y) ln(1−p)] / Σ w, p clipped to [ε, 1−ε], ε = 2.22e-16"),
+    _m(BINARY, "brier", False, "value", "Σ w (p − y)² / Σ w"),
+)
+
+BY_TASK: dict[str, dict[str, Metric]] = {}
+for _metric in REGISTRY:
+    BY_TASK.setdefault(_metric.task, {})[_metric.name] = _metric
+
+#: Metrics that exist once per class in a multiclass report and can be gated as ``name[class]``.
+PER_CLASS_NAMES: tuple[str, ...] = ("precision", "recall", "f1", "support", "roc_auc")
+
+
+def names_for(*tasks: str) -> set[str]:
+    """All metric names of the given tasks."""
+    return {name for task in tasks for name in BY_TASK.get(task, {})}
+
+
+def lookup(task: str, name: str) -> Metric | None:
+    return BY_TASK.get(task, {}).get(name)
+
+
+def count_names(task: str) -> frozenset[str]:
+    return frozenset(m.name for m in BY_TASK.get(task, {}).values() if m.kind == "count")
