@@ -1,0 +1,218 @@
+"""Binary kernels against scikit-learn on random inputs and hand-worked examples."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn import metrics as skm
+
+from evalml_cli.kernels.binary import (
+    BinaryState,
+    binary_compute,
+    binary_merge,
+    binary_update,
+    confusion_at,
+)
+
+REL = 1e-9
+
+
+def close(a: float, b: float, rel: float = REL, abs_: float = 1e-12) -> bool:
+    return math.isclose(a, b, rel_tol=rel, abs_tol=abs_)
+
+
+@st.composite
+def binary_inputs(draw, min_size=1, max_size=60, weighted=None, tied=None):
+    n = draw(st.integers(min_size, max_size))
+    y = np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
+    if tied if tied is not None else draw(st.booleans()):
+        # A handful of distinct score levels forces ties between classes.
+        levels = draw(st.lists(st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.75, 1.0]), min_size=n, max_size=n))
+        s = np.array(levels, dtype=np.float64)
+    else:
+        s = np.array(draw(st.lists(st.floats(0.0, 1.0, allow_nan=False), min_size=n, max_size=n)))
+    w = None
+    if weighted if weighted is not None else draw(st.booleans()):
+        w = np.array(draw(st.lists(st.floats(0.01, 10.0), min_size=n, max_size=n)))
+    return y, s, w
+
+
+def sk_confusion(y, s, w, t):
+    pred = s >= t
+    cm = skm.confusion_matrix(y, pred, labels=[False, True], sample_weight=w)
+    tn, fp, fn, tp = cm.ravel()
+    return tp, fp, tn, fn
+
+
+@settings(max_examples=200, deadline=None)
+@given(binary_inputs(), st.sampled_from([0.0, 0.3, 0.5, 0.75, 1.0]))
+def test_threshold_metrics_match_sklearn(data, t):
+    y, s, w = data
+    ms = binary_compute(binary_update(y, s, w), t).values
+    tp, fp, tn, fn = sk_confusion(y, s, w, t)
+    assert close(ms["tp"], tp) and close(ms["fp"], fp) and close(ms["tn"], tn) and close(ms["fn"], fn)
+    pred = s >= t
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert close(ms["accuracy"], skm.accuracy_score(y, pred, sample_weight=w))
+        if tp + fp > 0:
+            assert close(ms["precision"], skm.precision_score(y, pred, sample_weight=w))
+        else:
+            assert math.isnan(ms["precision"])
+        if tp + fn > 0:
+            assert close(ms["recall"], skm.recall_score(y, pred, sample_weight=w))
+            assert close(ms["f1"], skm.f1_score(y, pred, sample_weight=w))
+        else:
+            assert math.isnan(ms["recall"])
+        if tn + fp > 0:
+            assert close(ms["specificity"], skm.recall_score(y, pred, pos_label=False, sample_weight=w))
+        if tp + fn > 0 and tn + fp > 0:
+            assert close(ms["balanced_accuracy"], skm.balanced_accuracy_score(y, pred, sample_weight=w))
+        else:
+            assert math.isnan(ms["balanced_accuracy"])
+        if (tp + fp) * (tp + fn) * (tn + fp) * (tn + fn) > 0:
+            assert close(ms["mcc"], skm.matthews_corrcoef(y, pred, sample_weight=w))
+        else:
+            assert math.isnan(ms["mcc"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(binary_inputs())
+def test_ranking_and_probability_metrics_match_sklearn(data):
+    y, s, w = data
+    ms = binary_compute(binary_update(y, s, w)).values
+    if y.any() and (~y).any():
+        assert close(ms["roc_auc"], skm.roc_auc_score(y, s, sample_weight=w))
+    else:
+        assert math.isnan(ms["roc_auc"])
+    if y.any():
+        assert close(ms["average_precision"], skm.average_precision_score(y, s, sample_weight=w))
+    else:
+        assert math.isnan(ms["average_precision"])
+    assert close(ms["log_loss"], skm.log_loss(y, s, sample_weight=w, labels=[False, True]), abs_=1e-12)
+    assert close(ms["brier"], skm.brier_score_loss(y, s, sample_weight=w, labels=[False, True]))
+
+
+def test_roc_auc_matches_sklearn_with_ties_and_sklearn_example():
+    y = np.array([0, 0, 1, 1], bool)
+    s = np.array([0.1, 0.4, 0.35, 0.8])
+    ms = binary_compute(binary_update(y, s)).values
+    assert ms["roc_auc"] == pytest.approx(0.75, rel=1e-12)
+    assert ms["average_precision"] == pytest.approx(0.8333333333333333, rel=1e-12)
+    # All scores equal: every positive/negative pair is a tie → exactly one half.
+    ms = binary_compute(binary_update(np.array([0, 1, 0, 1], bool), np.full(4, 0.3))).values
+    assert ms["roc_auc"] == 0.5
+
+
+def test_hand_worked_confusion_table():
+    # TP=8, FP=2, FN=4, TN=20 → accuracy 28/34, precision 0.8, recall 2/3, F1 16/22.
+    y = np.r_[np.ones(8), np.zeros(2), np.ones(4), np.zeros(20)].astype(bool)
+    s = np.r_[np.full(8, 0.9), np.full(2, 0.7), np.full(4, 0.2), np.full(20, 0.1)]
+    ms = binary_compute(binary_update(y, s), 0.5).values
+    assert (ms["tp"], ms["fp"], ms["fn"], ms["tn"]) == (8, 2, 4, 20)
+    assert ms["accuracy"] == pytest.approx(0.8235, abs=5e-5)
+    assert ms["precision"] == pytest.approx(0.8)
+    assert ms["recall"] == pytest.approx(0.667, abs=5e-4)
+    assert ms["f1"] == pytest.approx(0.727, abs=5e-4)
+    assert ms["specificity"] == pytest.approx(20 / 22)
+    assert ms["mcc"] == pytest.approx((8 * 20 - 2 * 4) / math.sqrt(10 * 12 * 22 * 24))
+
+
+def test_n_equals_one():
+    ms = binary_compute(binary_update(np.array([True]), np.array([0.7]))).values
+    assert ms["accuracy"] == 1.0 and ms["precision"] == 1.0 and ms["recall"] == 1.0
+    assert math.isnan(ms["roc_auc"]) and math.isnan(ms["specificity"]) and math.isnan(ms["mcc"])
+    assert ms["average_precision"] == 1.0
+    assert ms["log_loss"] == pytest.approx(-math.log(0.7))
+
+
+def test_one_class_gives_undefined_with_reasons_not_zero():
+    ms = binary_compute(binary_update(np.zeros(5, bool), np.linspace(0, 1, 5)))
+    for name in ("roc_auc", "average_precision", "recall", "balanced_accuracy", "mcc"):
+        assert math.isnan(ms.values[name]), name
+        assert ms.reasons[name]
+    assert ms.values["specificity"] == pytest.approx(2 / 5)
+
+
+def test_precision_without_predicted_positives_is_undefined():
+    ms = binary_compute(binary_update(np.array([0, 1], bool), np.array([0.1, 0.2])), 0.5)
+    assert math.isnan(ms.values["precision"])
+    assert "no predicted positives" in ms.reasons["precision"]
+    assert ms.values["f1"] == 0.0  # 2TP/(2TP+FP+FN) = 0/1 is defined
+
+
+def test_threshold_is_inclusive():
+    y = np.array([0, 1], bool)
+    s = np.array([0.2, 0.5])
+    assert confusion_at(binary_update(y, s), 0.5) == (1.0, 0.0, 1.0, 0.0)
+    assert confusion_at(binary_update(y, s), 0.5000001) == (0.0, 0.0, 1.0, 1.0)
+
+
+def test_log_loss_clips_certain_wrong_answers():
+    ms = binary_compute(binary_update(np.array([True, False]), np.array([0.0, 1.0]))).values
+    assert ms["log_loss"] == pytest.approx(-math.log(np.finfo(float).eps), rel=1e-9)
+    assert ms["brier"] == 1.0
+
+
+def test_scores_outside_unit_interval_have_no_log_loss():
+    ms = binary_compute(binary_update(np.array([True, False]), np.array([2.5, -1.0])))
+    assert math.isnan(ms.values["log_loss"]) and "outside [0, 1]" in ms.reasons["log_loss"]
+    assert ms.values["roc_auc"] == 1.0
+
+
+def test_negative_weights_are_summed_and_non_positive_denominators_are_undefined():
+    y = np.array([1, 1, 0, 0], bool)
+    s = np.array([0.9, 0.8, 0.7, 0.1])
+    w = np.array([2.0, -0.5, 1.0, 1.0])
+    ms = binary_compute(binary_update(y, s, w), 0.5)
+    assert ms.values["tp"] == 1.5 and ms.values["fp"] == 1.0
+    assert ms.values["precision"] == pytest.approx(1.5 / 2.5)
+    w2 = np.array([1.0, -1.0, 1.0, 1.0])  # net positive weight 0
+    ms = binary_compute(binary_update(y, s, w2), 0.5)
+    assert math.isnan(ms.values["recall"]) and math.isnan(ms.values["roc_auc"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(binary_inputs(min_size=2), st.data())
+def test_merge_of_two_parts_equals_the_whole(data, draw):
+    y, s, w = data
+    cut = draw.draw(st.integers(1, len(y) - 1))
+    part = lambda sl: binary_update(y[sl], s[sl], None if w is None else w[sl])  # noqa: E731
+    merged = binary_merge(part(slice(0, cut)), part(slice(cut, None)))
+    whole = binary_update(y, s, w)
+    np.testing.assert_array_equal(merged.scores, whole.scores)
+    np.testing.assert_allclose(merged.pos, whole.pos, rtol=1e-12)
+    np.testing.assert_allclose(merged.neg, whole.neg, rtol=1e-12)
+    assert merged.n == whole.n
+    a, b = binary_compute(merged).values, binary_compute(whole).values
+    for k in a:
+        assert (math.isnan(a[k]) and math.isnan(b[k])) or close(a[k], b[k]), k
+
+
+@settings(max_examples=50, deadline=None)
+@given(binary_inputs(min_size=2, weighted=False))
+def test_row_order_and_weight_scaling_invariance(data):
+    y, s, _ = data
+    perm = np.random.default_rng(0).permutation(len(y))
+    a = binary_compute(binary_update(y, s)).values
+    b = binary_compute(binary_update(y[perm], s[perm])).values
+    c = binary_compute(binary_update(y, s, np.full(len(y), 3.0))).values
+    for k in a:
+        if math.isnan(a[k]):
+            assert math.isnan(b[k]) and math.isnan(c[k])
+            continue
+        assert close(a[k], b[k])
+        if k not in ("tp", "fp", "tn", "fn"):
+            assert close(a[k], c[k]), k
+        else:
+            assert close(3 * a[k], c[k])
+
+
+def test_empty_state_is_well_formed():
+    st_ = binary_update(np.array([], bool), np.array([]))
+    assert isinstance(st_, BinaryState) and st_.n == 0
