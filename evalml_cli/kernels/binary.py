@@ -64,16 +64,27 @@ def binary_update(y: np.ndarray, score: np.ndarray, weight: np.ndarray | None = 
     if n == 0:
         empty = np.empty(0, dtype=np.float64)
         return BinaryState(empty, empty.copy(), empty.copy(), 0, weight is not None)
-    # One sort. Ties need no stable order: rows with equal scores are summed into one entry.
-    order = np.argsort(score)
-    s = score[order]
-    ys = y[order]
-    starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
     if weight is None:
-        pos = np.add.reduceat(ys.astype(np.float64), starts)
+        # Sort each class on its own (NumPy's SIMD sort is ~4x faster than argsort), then
+        # merge the two sorted runs: a stable argsort of their concatenation is a timsort
+        # that finds the two runs and merges them in linear time.
+        sp = np.sort(score[y])
+        sn = np.sort(score[~y])
+        both = np.concatenate([sp, sn])
+        order = np.argsort(both, kind="stable")
+        s = both[order]
+        is_pos = order < sp.shape[0]
+        del both, order, sp, sn
+        starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
+        pos = np.add.reduceat(is_pos.astype(np.float64), starts)
         neg = np.diff(np.r_[starts, n]).astype(np.float64) - pos
     else:
+        # Ties need no stable order: rows with equal scores are summed into one entry.
+        order = np.argsort(score)
+        s = score[order]
+        ys = y[order]
         ws = np.asarray(weight, dtype=np.float64)[order]
+        starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
         pos = np.add.reduceat(np.where(ys, ws, 0.0), starts)
         neg = np.add.reduceat(np.where(ys, 0.0, ws), starts)
     return BinaryState(s[starts], pos, neg, n, weight is not None)
@@ -159,21 +170,23 @@ def ranking_metrics(state: BinaryState) -> MetricSet:
     Undefined when either class has no (positive) total weight.
     """
     ms = MetricSet()
-    tps = np.cumsum(state.pos[::-1])
-    fps = np.cumsum(state.neg[::-1])
+    pos = state.pos[::-1]  # from the highest score down
+    neg = state.neg[::-1]
+    tps = np.cumsum(pos)
+    fps = np.cumsum(neg)
     p_total = float(tps[-1]) if tps.size else 0.0
     n_total = float(fps[-1]) if fps.size else 0.0
     if p_total > 0 and n_total > 0:
-        tpr = np.r_[0.0, tps / p_total]
-        fpr = np.r_[0.0, fps / n_total]
-        ms.set("roc_auc", float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1])) / 2.0))
+        # Trapezoid Σ ΔFPR·(TPR_i + TPR_{i−1})/2 written as Σ neg_i·(TPS_i − pos_i/2) / (P·N):
+        # one dot product, no normalised curve arrays.
+        ms.set("roc_auc", float(neg @ (tps - 0.5 * pos)) / (p_total * n_total))
     else:
         ms.set("roc_auc", np.nan, "needs rows of both classes (only one class present)")
     if p_total > 0:
+        # Σ (R_k − R_{k−1})·P_k = Σ pos_k·precision_k / P; a level with no weight adds nothing.
         predicted = tps + fps
         precision = np.divide(tps, predicted, out=np.ones_like(tps), where=predicted != 0)
-        recall_step = np.diff(np.r_[0.0, tps]) / p_total
-        ms.set("average_precision", float(np.sum(recall_step * precision)))
+        ms.set("average_precision", float(pos @ precision) / p_total)
     else:
         ms.set("average_precision", np.nan, "no positive rows")
     return ms
