@@ -367,29 +367,124 @@ def invalid_rows(named: dict[str, np.ndarray], drop_invalid: bool, display: str)
     return keep
 
 
-def read_binary(
+@dataclass
+class MulticlassData:
+    """Validated multiclass input: int64 class indices into ``classes``."""
+
+    y: np.ndarray  # int64 in [0, K)
+    pred: np.ndarray | None  # int64 in [0, K), from a predicted-label column
+    scores: np.ndarray | None  # (n, K) float64, finite, column k = class k
+    classes: list[str]
+    weight: np.ndarray | None
+    source: str
+    target: str
+    score_names: list[str]
+    pred_name: str | None
+    weight_name: str | None
+    n_dropped: int = 0
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+SCORE_PREFIXES = ("p_", "prob_", "proba_", "probability_", "score_", "y_score_", "y_prob_")
+_SEPARATORS = "_-.:"
+
+
+def class_names_from_columns(columns: list[str]) -> list[str]:
+    """``p_cat, p_dog`` → ``cat, dog``: strip the common prefix up to its last separator.
+
+    Falls back to the column names when that would leave an empty or duplicate name.
+    """
+    if len(columns) < 2:
+        return list(columns)
+    prefix = os.path.commonprefix(columns)
+    cut = max(prefix.rfind(ch) for ch in _SEPARATORS) + 1
+    names = [c[cut:] for c in columns]
+    if cut == 0 or any(not n for n in names) or len(set(names)) != len(names):
+        return list(columns)
+    return names
+
+
+def _negative_weight_warning(w: np.ndarray | None) -> list[str]:
+    if w is None or not (w < 0).any():
+        return []
+    return [
+        f"{int((w < 0).sum())} row(s) have negative weights: counts are net weighted sums and "
+        "ratios may leave their usual range; a ratio whose denominator is not positive is undefined"
+    ]
+
+
+def read_classification(
     path: str,
     target: str | None = None,
     score: str | None = None,
     weight: str | None = None,
     pos_label: str | None = None,
     drop_invalid: bool = False,
-) -> BinaryData:
-    """Read and validate a binary-classification file."""
+    pred: str | None = None,
+    task: str | None = None,
+) -> BinaryData | MulticlassData:
+    """Read a classification file; decide binary vs multiclass unless ``task`` says.
+
+    Multiclass when the target has more than two classes, several score columns are given
+    (``--score 'p_*'`` or ``p_a,p_b``), or a predicted-label column (``--pred``) is given.
+    """
     src = TableSource(path)
     target_col, t_detected = src.column(target, TARGET_CANDIDATES, "target", "--target")
-    score_col, s_detected = src.column(score, SCORE_CANDIDATES, "score", "--score")
-    if score_col == target_col:
-        raise EvalmlError(f"--target and --score both name column {target_col!r}", hint="give two different columns")
+    score_cols: list[str] = []
+    detected_scores = False
+    if score is not None:
+        score_cols = src.columns_matching(score, "--score")
+    elif pred is None:
+        try:
+            score_cols = [src.column(None, SCORE_CANDIDATES, "score", "--score")[0]]
+            detected_scores = True
+        except EvalmlError:
+            groups = [
+                [c for c in src.columns if c.lower().startswith(pfx) and c != target_col] for pfx in SCORE_PREFIXES
+            ]
+            groups = [g for g in groups if len(g) >= 2]
+            if not groups:
+                raise
+            score_cols, detected_scores = groups[0], True
+    pred_col = src.column(pred, (), "predicted label", "--pred")[0] if pred is not None else None
     weight_col = src.column(weight, (), "weight", "--weight")[0] if weight is not None else None
-    table = src.read([c for c in (target_col, score_col, weight_col) if c is not None])
+    for col in score_cols + [pred_col]:
+        if col is not None and col == target_col:
+            raise EvalmlError(f"column {target_col!r} is both the target and a prediction", hint="give different columns")
+    table = src.read([c for c in (target_col, *score_cols, pred_col, weight_col) if c is not None])
     notes = []
-    if t_detected or s_detected:
-        notes.append(f"using target column {target_col!r} and score column {score_col!r} (detected from the column names)")
+    if t_detected or detected_scores:
+        used = ", ".join(repr(c) for c in score_cols)
+        notes.append(f"using target column {target_col!r} and score column(s) {used} (detected from the column names)")
 
     codes, labels = encode_labels(table, target_col)
-    s = numeric_column(table, score_col, src.display)
     w = numeric_column(table, weight_col, src.display) if weight_col else None
+    if task is None:
+        task = "multiclass" if (len(score_cols) > 1 or pred_col is not None or len(labels) > 2) else "binary"
+    if task == "binary":
+        if pred_col is not None or len(score_cols) != 1:
+            raise EvalmlError(
+                "binary classification needs exactly one --score column"
+                + (" (--pred is for multiclass)" if pred_col is not None else f", got {len(score_cols)}"),
+                hint="pass one --score column, or --task multiclass",
+            )
+        return _binary_from(src, table, codes, labels, target_col, score_cols[0], w, weight_col, pos_label,
+                            drop_invalid, notes)
+    return _multiclass_from(src, table, codes, labels, target_col, score_cols, pred_col, w, weight_col,
+                            drop_invalid, notes)
+
+
+def read_binary(path: str, target: str | None = None, score: str | None = None, weight: str | None = None,
+                pos_label: str | None = None, drop_invalid: bool = False) -> BinaryData:
+    """Read and validate a binary-classification file."""
+    data = read_classification(path, target, score, weight, pos_label, drop_invalid, task="binary")
+    assert isinstance(data, BinaryData)
+    return data
+
+
+def _binary_from(src, table, codes, labels, target_col, score_col, w, weight_col, pos_label, drop_invalid, notes):
+    s = numeric_column(table, score_col, src.display)
     masks = {target_col: codes < 0, score_col: ~np.isfinite(s)}
     if w is not None:
         masks[weight_col] = ~np.isfinite(w)
@@ -402,15 +497,84 @@ def read_binary(
         present = np.unique(codes)
         labels = [labels[i] for i in present]
         codes = np.searchsorted(present, codes)
-
     pos_code, pos_text, warnings = _positive_class(labels, pos_label, target_col, src.display)
     y = codes == pos_code if pos_code is not None else np.zeros(codes.shape[0], bool)
-    if w is not None and (w < 0).any():
-        warnings.append(
-            f"{int((w < 0).sum())} row(s) have negative weights: counts are net weighted sums and "
-            "ratios may leave their usual range; a ratio whose denominator is not positive is undefined"
-        )
+    warnings += _negative_weight_warning(w)
     return BinaryData(y, s, w, src.display, target_col, score_col, weight_col, pos_text, n_dropped, notes, warnings)
+
+
+def _lookup_codes(labels: list, classes: list[str], role: str, column: str, display: str, hint: str) -> np.ndarray:
+    """Map each label (by its text) to its index in ``classes``: exact, then case-insensitive."""
+    exact = {c: i for i, c in enumerate(classes)}
+    folded: dict[str, int] = {}
+    for i, c in enumerate(classes):
+        folded.setdefault(c.lower(), i)
+    out = np.empty(len(labels) + 1, np.int64)
+    out[-1] = -1  # code -1 (missing) maps to -1
+    missing = []
+    for j, v in enumerate(labels):
+        t = label_text(v)
+        idx = exact.get(t, folded.get(t.lower()))
+        if idx is None:
+            missing.append(t)
+            idx = -1
+        out[j] = idx
+    if missing:
+        raise EvalmlError(
+            f"{role} column {column!r} in {display} has label(s) {', '.join(missing[:10])} with no matching class",
+            hint=hint,
+        )
+    return out
+
+
+def _multiclass_from(src, table, codes, labels, target_col, score_cols, pred_col, w, weight_col, drop_invalid, notes):
+    masks: dict[str, np.ndarray] = {target_col: codes < 0}
+    scores = None
+    if score_cols:
+        if len(score_cols) < 2:
+            raise EvalmlError(
+                f"multiclass needs one score column per class, got only {score_cols[0]!r}",
+                hint="pass --score 'p_*' or a comma list, or --pred COL for predicted labels",
+            )
+        classes = class_names_from_columns(score_cols)
+        mapping = ", ".join(f"{c}→{k}" for c, k in zip(score_cols, classes))
+        lut = _lookup_codes(labels, classes, "target", target_col, src.display,
+                            f"score columns and their classes: {mapping}")
+        y = lut[codes]
+        scores = np.empty((table.num_rows, len(score_cols)), np.float64)
+        for k, col in enumerate(score_cols):
+            scores[:, k] = numeric_column(table, col, src.display)
+            masks[col] = ~np.isfinite(scores[:, k])
+    if pred_col is not None:
+        p_codes, p_labels = encode_labels(table, pred_col)
+        if scores is None:
+            texts = sorted({label_text(v) for v in labels} | {label_text(v) for v in p_labels}, key=_label_sort_key)
+            classes = texts
+            y = _lookup_codes(labels, classes, "target", target_col, src.display, "")[codes]
+        pred_arr = _lookup_codes(p_labels, classes, "predicted-label", pred_col, src.display,
+                                 f"classes: {', '.join(classes[:20])}")[p_codes]
+        masks[pred_col] = pred_arr < 0
+    else:
+        pred_arr = None
+    if w is not None:
+        masks[weight_col] = ~np.isfinite(w)
+    keep = invalid_rows(masks, drop_invalid, src.display)
+    n_dropped = 0
+    if keep is not None:
+        n_dropped = int((~keep).sum())
+        y = y[keep]
+        scores = scores[keep] if scores is not None else None
+        pred_arr = pred_arr[keep] if pred_arr is not None else None
+        w = w[keep] if w is not None else None
+    return MulticlassData(y, pred_arr, scores, classes, w, src.display, target_col, score_cols, pred_col, weight_col,
+                          n_dropped, notes, _negative_weight_warning(w))
+
+
+def _label_sort_key(text: str):
+    try:
+        return (0, float(text), text)
+    except ValueError:
+        return (1, 0.0, text)
 
 
 def _positive_class(labels: list, pos_label: str | None, target: str, display: str) -> tuple[int | None, str, list[str]]:

@@ -148,7 +148,7 @@ def test_float_labels_zero_one(tmp_path, invoke):
 
 def test_same_column_for_target_and_score(preds, invoke):
     code, _, err = invoke("classify", str(preds["csv"]), "-t", "p", "-s", "p")
-    assert code == 2 and "both name column" in _one_error_line(err)
+    assert code == 2 and "both the target and a prediction" in _one_error_line(err)
 
 
 def test_empty_stdin(invoke):
