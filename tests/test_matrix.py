@@ -132,6 +132,15 @@ def test_asymmetry_names_largest_entry_and_tolerance():
     assert "(C + C.T) / 2" in info.value.hint
 
 
+@pytest.mark.parametrize("i, j", [(699, 3), (3, 699), (511, 256), (599, 598)])
+def test_asymmetry_is_located_across_tiles(i, j):
+    c = spd(700)
+    c[i, j] += 0.5
+    lo, hi = min(i, j) + 1, max(i, j) + 1
+    with pytest.raises(EvalmlError, match=rf"\|C\[{hi},{lo}\] − C\[{lo},{hi}\]\| = 0\.5 "):
+        validate_covariance(c, 700)
+
+
 def test_asymmetry_within_tolerance_passes():
     c = spd(5) * 1e6
     c[3, 1] *= 1 + 1e-12
