@@ -45,3 +45,97 @@ def classify_binary(data: io.BinaryData, threshold: float = 0.5) -> Report:
         notes=list(data.notes),
         extra=extra,
     )
+
+
+def classify_multiclass(
+    data: io.MulticlassData,
+    top_k: int | None = None,
+    normalize: str | None = None,
+    normalize_scores: str | None = None,
+    show_classes: int = 20,
+) -> Report:
+    """Multiclass metrics: K×K confusion matrix, per-class table, averages, AUCs, top-k.
+
+    The predicted class is the ``--pred`` column when given, else the argmax of the scores
+    (ties → the first class in column order).
+    """
+    import numpy as np
+
+    from evalml_cli.errors import EvalmlError
+    from evalml_cli.kernels import multiclass as mk
+    from evalml_cli.report import finite_or_none
+
+    k = len(data.classes)
+    scores = data.scores
+    warnings = list(data.warnings)
+    probabilities = False
+    if scores is None:
+        if top_k is not None:
+            raise EvalmlError("--top-k needs one score column per class", hint="pass --score 'p_*'")
+        if normalize_scores is not None:
+            raise EvalmlError("--normalize-scores needs score columns", hint="pass --score 'p_*'")
+    else:
+        if top_k is not None and top_k > k:
+            raise EvalmlError(f"--top-k {top_k} is larger than the number of classes ({k})")
+        if normalize_scores == "softmax":
+            scores = mk.softmax(scores)
+        elif normalize_scores == "renormalize":
+            try:
+                scores = mk.renormalize(scores)
+            except ValueError as exc:
+                raise EvalmlError(f"--normalize-scores renormalize: {exc}", hint="try --normalize-scores softmax") from None
+        probabilities = mk.rows_are_probabilities(scores)
+    pred = data.pred if data.pred is not None else mk.predict_argmax(scores)
+    state = mk.multiclass_update(data.y, pred, k, scores=scores, weight=data.weight, probabilities=probabilities)
+    result = mk.multiclass_compute(state, top_k=top_k)
+    ms = result.metrics
+    if scores is not None:
+        ms.update(mk.ovo_auc(data.y, scores, k, data.weight))
+        if not probabilities:
+            ms.set("log_loss", np.nan, "score rows are not probabilities in [0, 1] summing to 1 (±1e-6); "
+                   "use --normalize-scores softmax|renormalize")
+    values, more = metrics_from(ms)
+    warnings += more
+
+    per_class: dict[str, dict] = {}
+    undefined: dict[str, list[str]] = {}
+    for name, cls_ms in zip(data.classes, result.per_class):
+        row = {}
+        for metric, value in cls_ms.values.items():
+            v = finite_or_none(value)
+            if v is None:
+                undefined.setdefault(f"{metric}: {cls_ms.reasons.get(metric, 'undefined')}", []).append(name)
+            elif metric == "support" and data.weight is None and float(v).is_integer():
+                v = int(v)
+            row[metric] = v
+        per_class[name] = row
+    for what, names in undefined.items():
+        metric, reason = what.split(": ", 1)
+        shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+        warnings.append(f"per-class {metric} is undefined for {shown} ({reason})")
+
+    cm = result.confusion
+    matrix = cm.astype(np.int64).tolist() if data.weight is None else cm.tolist()
+    confusion = {"labels": list(data.classes), "matrix": matrix, "normalize": normalize}
+    if normalize is not None:
+        confusion["normalized"] = mk.normalize_confusion(cm, normalize).tolist()
+    inputs = {
+        "file": data.source,
+        "target": data.target,
+        "score": data.score_names or None,
+        "pred": data.pred_name,
+        "weight": data.weight_name,
+        "top_k": top_k,
+        "normalize_scores": normalize_scores,
+    }
+    return Report(
+        task=metrics.MULTICLASS,
+        n=int(data.y.shape[0]),
+        inputs=inputs,
+        metrics=values,
+        warnings=warnings,
+        n_dropped=data.n_dropped,
+        notes=list(data.notes),
+        extra={"classes": list(data.classes), "per_class": per_class, "confusion_matrix": confusion},
+        display={"show_classes": show_classes},
+    )

@@ -268,6 +268,19 @@ def encode_labels(table: pa.Table, name: str) -> tuple[np.ndarray, list]:
 
     col = table.column(name)
     is_bool = pa.types.is_boolean(col.type)
+    if (is_bool or pa.types.is_integer(col.type)) and col.null_count == 0 and len(col):
+        # Integer labels without nulls (the common 0/1 file): no NaN possible, no float copy.
+        bounds = pc.min_max(col.cast(pa.int64()))
+        lo, hi = bounds["min"].as_py(), bounds["max"].as_py()
+        if hi - lo < 1_000_000:
+            offsets = to_numpy(col, np.int64)
+            if lo != 0:
+                offsets = offsets - lo
+            present = np.bincount(offsets, minlength=1) > 0
+            remap = np.cumsum(present) - 1
+            codes = offsets if (present.all() and lo == 0) else remap[offsets]
+            uniq = (np.flatnonzero(present) + lo).tolist()
+            return codes, [bool(v) for v in uniq] if is_bool else uniq
     if is_bool or pa.types.is_floating(col.type) or pa.types.is_integer(col.type):
         values = to_numpy(col)
         finite = np.isfinite(values)

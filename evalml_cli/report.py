@@ -35,6 +35,7 @@ class Report:
     n_dropped: int = 0
     notes: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    display: dict[str, Any] = field(default_factory=dict)  # renderer hints, not part of JSON
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -26,7 +26,7 @@ def _one_error_line(err: str) -> str:
         ("y,score\n0,0.2\n1,\n", "missing, NaN or infinite"),
         ("y,score\n0,0.2\n1,nan\n", "missing, NaN or infinite"),
         ("y,score\n0,inf\n1,0.5\n", "missing, NaN or infinite"),
-        ("y,score\n0,0.2\n1,0.4\n2,0.5\n", "3 distinct values"),
+        ("y,score\n0,0.2\n1,0.4\n2,0.5\n", "one score column per class"),
         ("y,score\nsignal,0.2\nbackground,0.4\n", "--pos-label"),
         ("y,score\n0,0.2\n1,0.4,7\n", "cannot read"),
         ("a,b\n0,0.2\n", "cannot find the target column"),
@@ -38,6 +38,13 @@ def test_bad_csv_exits_2_with_one_line(tmp_path, invoke, content, needle):
     code, out, err = invoke("classify", str(f))
     assert code == 2 and out == ""
     assert needle in _one_error_line(err)
+
+
+def test_more_than_two_labels_in_binary_mode(tmp_path, invoke):
+    f = write_csv(tmp_path / "three.csv", "y,score\n0,0.2\n1,0.4\n2,0.5\n")
+    code, out, err = invoke("classify", str(f), "--task", "binary")
+    assert code == 2 and out == ""
+    assert "3 distinct values (0, 1, 2)" in _one_error_line(err)
 
 
 def test_missing_file(invoke):

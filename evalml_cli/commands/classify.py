@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated, Optional
 
 import typer
@@ -11,16 +12,45 @@ from evalml_cli.commands._common import (
 )  # fmt: skip
 
 
+class Task(str, Enum):
+    binary = "binary"
+    multiclass = "multiclass"
+
+
+class Normalize(str, Enum):
+    true = "true"
+    pred = "pred"
+    all = "all"
+
+
+class NormalizeScores(str, Enum):
+    softmax = "softmax"
+    renormalize = "renormalize"
+
+
 def classify(
     path: Annotated[str, typer.Argument(metavar="FILE", help="Prediction file: .csv, .csv.gz, .tsv, .parquet, or - for CSV on stdin.")],
     target: Annotated[Optional[str], typer.Option("--target", "-t", metavar="COL",
                       help="True-label column (default: detected from y_true, target, label, y, truth).")] = None,
     score: Annotated[Optional[str], typer.Option("--score", "-s", metavar="COL",
-                     help="Score/probability column (default: detected from y_score, score, prob, proba, …).")] = None,
+                     help="Score/probability column (default: detected from y_score, score, prob, proba, …). "
+                     "Multiclass: one column per class, as a glob ('p_*') or a comma list (p_e,p_mu,p_pi).")] = None,
+    pred: Annotated[Optional[str], typer.Option("--pred", metavar="COL",
+                    help="Predicted-label column (multiclass); with --score too, it replaces the argmax.")] = None,
+    task: Annotated[Optional[Task], typer.Option("--task", help="Force binary or multiclass (default: detected).")] = None,
     weight: WeightOpt = None,
     pos_label: Annotated[Optional[str], typer.Option("--pos-label", metavar="VALUE",
                          help="Target value of the positive class (needed unless labels are 0/1, -1/1 or booleans).")] = None,
     threshold: Annotated[float, typer.Option("--threshold", "-T", help="A row is predicted positive when score >= T.")] = 0.5,
+    top_k: Annotated[Optional[int], typer.Option("--top-k", min=1, metavar="K",
+                     help="Multiclass: also report top_k_accuracy (true class among the K highest scores).")] = None,
+    normalize: Annotated[Optional[Normalize], typer.Option("--normalize",
+                         help="Multiclass confusion matrix shown normalized over true rows, predicted columns or all.")] = None,
+    normalize_scores: Annotated[Optional[NormalizeScores], typer.Option("--normalize-scores",
+                                help="Multiclass: turn raw scores into probabilities (softmax, or divide by the row sum) "
+                                "before log_loss.")] = None,
+    show_classes: Annotated[int, typer.Option("--show-classes", min=1, metavar="N",
+                            help="Multiclass table: show at most N classes (the worst by f1); JSON stays complete.")] = 20,
     drop_invalid: DropInvalidOpt = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -39,7 +69,17 @@ def classify(
 
         if not math.isfinite(threshold):
             raise EvalmlError(f"--threshold must be a finite number, got {threshold}")
-        data = io.read_binary(path, target, score, weight, pos_label, drop_invalid)
-        return evaluate.classify_binary(data, threshold)
+        data = io.read_classification(path, target, score, weight, pos_label, drop_invalid, pred,
+                                      task.value if task else None)
+        if isinstance(data, io.BinaryData):
+            return evaluate.classify_binary(data, threshold)
+        return evaluate.classify_multiclass(
+            data,
+            top_k=top_k,
+            normalize=normalize.value if normalize else None,
+            normalize_scores=normalize_scores.value if normalize_scores else None,
+            show_classes=show_classes,
+        )
 
-    run(build, fmt=fmt, output=output, quiet=quiet, requires=require, known=metrics.names_for(metrics.BINARY))
+    run(build, fmt=fmt, output=output, quiet=quiet, requires=require,
+        known=metrics.names_for(metrics.BINARY, metrics.MULTICLASS), per_class=set(metrics.PER_CLASS_NAMES))
