@@ -205,20 +205,38 @@ def _row_list(mask: np.ndarray, limit: int = 5) -> str:
     return ", ".join(str(r) for r in rows) + more
 
 
-def to_numpy(col: pa.ChunkedArray, dtype=np.float64, fill=np.nan) -> np.ndarray:
-    """A numeric Arrow column as a NumPy array, nulls replaced by ``fill``.
+_NUMPY_TYPES = {
+    pa.int8(): np.int8, pa.int16(): np.int16, pa.int32(): np.int32, pa.int64(): np.int64,
+    pa.uint8(): np.uint8, pa.uint16(): np.uint16, pa.uint32(): np.uint32, pa.uint64(): np.uint64,
+    pa.float32(): np.float32, pa.float64(): np.float64,
+}
 
-    Reads the Arrow value buffers directly: ``ChunkedArray.to_numpy`` would import pandas,
-    which costs a third of a second of start-up in every pipeline step.
+
+def _chunk_to_numpy(ch: pa.Array, dtype, fill) -> np.ndarray:
+    """One Arrow chunk → NumPy ``dtype`` with nulls set to ``fill``, straight from its buffers."""
+    n, off = len(ch), ch.offset
+    validity, data = ch.buffers()[0], ch.buffers()[1]
+    if pa.types.is_boolean(ch.type):
+        bits = np.unpackbits(np.frombuffer(data, np.uint8), bitorder="little")[off : off + n]
+        out = bits.astype(dtype)
+    else:
+        src = _NUMPY_TYPES[ch.type]
+        out = np.frombuffer(data, dtype=src, count=n + off)[off:].astype(dtype, copy=False)
+    if ch.null_count:
+        valid = np.unpackbits(np.frombuffer(validity, np.uint8), bitorder="little")[off : off + n].astype(bool)
+        out = np.where(valid, out, np.asarray(fill, dtype=dtype))
+    return out
+
+
+def to_numpy(col: pa.ChunkedArray, dtype=np.float64, fill=np.nan) -> np.ndarray:
+    """A numeric or boolean Arrow column as a NumPy array, nulls replaced by ``fill``.
+
+    Reads the Arrow buffers directly: ``ChunkedArray.to_numpy`` imports pandas and ``cast``
+    imports pyarrow.compute, together a quarter of a second of start-up in every pipeline step.
     """
-    col = col.cast(pa.float64() if dtype == np.float64 else pa.int64())
-    if col.null_count:
-        col = col.fill_null(fill)
-    parts = [
-        np.frombuffer(ch.buffers()[1], dtype=dtype, count=len(ch) + ch.offset)[ch.offset :]
-        for ch in col.chunks
-        if len(ch)
-    ]
+    if not (pa.types.is_boolean(col.type) or col.type in _NUMPY_TYPES):
+        col = col.cast(pa.float64() if dtype == np.float64 else pa.int64())
+    parts = [_chunk_to_numpy(ch, dtype, fill) for ch in col.chunks if len(ch)]
     if not parts:
         return np.empty(0, dtype)
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
@@ -226,8 +244,6 @@ def to_numpy(col: pa.ChunkedArray, dtype=np.float64, fill=np.nan) -> np.ndarray:
 
 def numeric_column(table: pa.Table, name: str, display: str) -> np.ndarray:
     """The column as float64 (nulls → NaN). Text that is not a number → EvalmlError."""
-    import pyarrow.compute as pc
-
     col = table.column(name)
     typ = col.type
     if pa.types.is_boolean(typ) or pa.types.is_integer(typ) or pa.types.is_floating(typ) or pa.types.is_decimal(typ):
@@ -235,6 +251,8 @@ def numeric_column(table: pa.Table, name: str, display: str) -> np.ndarray:
     if pa.types.is_null(typ):
         return np.full(len(col), np.nan)
     if pa.types.is_string(typ) or pa.types.is_large_string(typ):
+        import pyarrow.compute as pc
+
         try:
             return to_numpy(pc.cast(col, pa.float64()))
         except pa.ArrowException:
@@ -264,16 +282,13 @@ def encode_labels(table: pa.Table, name: str) -> tuple[np.ndarray, list]:
     Works for integers, floats, booleans and strings via pyarrow's dictionary encoding, so no
     Python loop touches the rows.
     """
-    import pyarrow.compute as pc
-
     col = table.column(name)
     is_bool = pa.types.is_boolean(col.type)
     if (is_bool or pa.types.is_integer(col.type)) and col.null_count == 0 and len(col):
         # Integer labels without nulls (the common 0/1 file): no NaN possible, no float copy.
-        bounds = pc.min_max(col.cast(pa.int64()))
-        lo, hi = bounds["min"].as_py(), bounds["max"].as_py()
+        offsets = to_numpy(col, np.int64)
+        lo, hi = int(offsets.min()), int(offsets.max())
         if hi - lo < 1_000_000:
-            offsets = to_numpy(col, np.int64)
             if lo != 0:
                 offsets = offsets - lo
             present = np.bincount(offsets, minlength=1) > 0
@@ -303,6 +318,8 @@ def encode_labels(table: pa.Table, name: str) -> tuple[np.ndarray, list]:
         if is_bool:
             return codes, [bool(v) for v in uniq.tolist()]
         return codes, [_tidy(v) for v in uniq.tolist()]
+    import pyarrow.compute as pc
+
     arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
     enc = pc.dictionary_encode(arr)
     dictionary = enc.dictionary.to_pylist()
