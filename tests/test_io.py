@@ -169,3 +169,18 @@ def test_negative_weights_warn(tmp_path, invoke):
     rep = parse_json(out)
     assert code == 0 and rep["metrics"]["tp"] == 1.5
     assert any("negative weights" in w for w in rep["warnings"])
+
+
+@pytest.mark.parametrize("typ", ["int8", "int32", "int64", "uint16", "float32", "float64", "bool"])
+def test_to_numpy_matches_pyarrow_with_nulls_offsets_and_chunks(typ):
+    import numpy as np
+    import pyarrow as pa
+
+    from evalml_cli.io import to_numpy
+
+    rng = np.random.default_rng(1)
+    values = [None if rng.random() < 0.2 else (bool(v % 2) if typ == "bool" else int(v)) for v in rng.integers(0, 100, 50)]
+    arr = pa.array(values, type=getattr(pa, typ if typ != "bool" else "bool_")())
+    chunked = pa.chunked_array([arr.slice(3, 20), arr.slice(23, 27), arr.slice(0, 0)])
+    expected = np.array([np.nan if v is None else float(v) for v in values[3:50]])
+    np.testing.assert_array_equal(to_numpy(chunked), expected)
