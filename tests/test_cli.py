@@ -222,7 +222,8 @@ def test_broken_pipe_is_not_a_failure(preds):
     assert "Traceback" not in out.stderr
 
 
-def test_startup_does_not_import_pandas_scipy_or_sklearn(preds):
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_startup_does_not_import_pandas_scipy_or_sklearn(preds, kind):
     code = (
         "import sys; from evalml_cli.cli import main; sys.argv=['evalml','classify',sys.argv[1],'-t','y','-s','p','-q'];"
         "\ntry:\n main()\nexcept SystemExit: pass\n"
@@ -230,7 +231,7 @@ def test_startup_does_not_import_pandas_scipy_or_sklearn(preds):
     )
     import sys
 
-    proc = subprocess.run([sys.executable, "-c", code, str(preds["csv"])], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", code, str(preds[kind])], capture_output=True, text=True)
     assert proc.stdout.strip() == "[]", proc.stderr
 
 
