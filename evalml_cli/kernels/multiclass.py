@@ -1,0 +1,310 @@
+"""Multiclass classification from mergeable sufficient statistics.
+
+The state is the K×K weighted confusion matrix (rows = true class, columns = predicted), a
+histogram of the true class's rank among the scores (for top-k accuracy), the summed negative
+log-probability of the true class (for log loss), and one :class:`BinaryState` per class for the
+one-vs-rest ROC AUC. All of them merge by addition (the binary states by
+:func:`binary_merge`). One-vs-one AUC needs pairs of classes over the rows and is computed from
+the rows directly (:func:`ovo_auc`).
+
+Labels arrive encoded: ``y`` and ``pred`` are int64 class indices in [0, K).
+
+Example (hand-checkable): y = [0, 0, 1, 2], pred = [0, 1, 1, 2] gives the confusion matrix
+[[1, 1, 0], [0, 1, 0], [0, 0, 1]], accuracy 3/4, precision per class (1, ½, 1), recall
+(½, 1, 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from evalml_cli.kernels._result import MetricSet
+from evalml_cli.kernels.binary import BinaryState, binary_merge, binary_update, ranking_metrics
+
+_EPS = float(np.finfo(np.float64).eps)
+#: OvO AUC walks K(K−1)/2 class pairs over the rows; above this many classes it is skipped.
+OVO_MAX_CLASSES = 100
+
+
+@dataclass(frozen=True)
+class MulticlassState:
+    """Mergeable sufficient statistics of a multiclass classifier.
+
+    confusion : (K, K) float64 summed weights, rows = true class, columns = predicted class.
+    n : rows aggregated.
+    rank_hist : (K,) float64 or None; rank_hist[r] = weight of rows whose true class is at
+        rank r (0 = highest score; ties ordered as scikit-learn's top_k_accuracy_score).
+    nll_sum : Σ w·(−ln clip(p_true, ε, 1−ε)) or None when the scores are not probabilities.
+    ovr : one BinaryState per class (y == k, scores[:, k], w) or None without scores.
+    """
+
+    confusion: np.ndarray
+    n: int
+    rank_hist: np.ndarray | None = None
+    nll_sum: float | None = None
+    ovr: tuple[BinaryState, ...] | None = None
+
+
+@dataclass
+class MulticlassResult:
+    metrics: MetricSet
+    per_class: list[MetricSet] = field(default_factory=list)
+    confusion: np.ndarray | None = None
+
+
+def predict_argmax(scores: np.ndarray) -> np.ndarray:
+    """Predicted class = column of the highest score; ties go to the lowest class index."""
+    return np.argmax(scores, axis=1).astype(np.int64)
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """Row-wise softmax exp(sₖ − max s) / Σⱼ exp(sⱼ − max s) (shifted, so no overflow)."""
+    z = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
+
+
+def renormalize(scores: np.ndarray) -> np.ndarray:
+    """Divide each row by its sum; scores must be ≥ 0 with a positive row sum."""
+    if (scores < 0).any():
+        row = int(np.flatnonzero((scores < 0).any(axis=1))[0]) + 1
+        raise ValueError(f"negative scores cannot be renormalized (first at data row {row})")
+    sums = scores.sum(axis=1, keepdims=True)
+    if (sums <= 0).any():
+        row = int(np.flatnonzero(sums[:, 0] <= 0)[0]) + 1
+        raise ValueError(f"a row of scores sums to 0 (first at data row {row})")
+    return scores / sums
+
+
+def rows_are_probabilities(scores: np.ndarray, tol: float = 1e-6) -> bool:
+    """Every score in [0, 1] and every row summing to 1 within ``tol``."""
+    if scores.size == 0:
+        return False
+    return bool((scores >= 0).all() and (scores <= 1).all() and np.abs(scores.sum(axis=1) - 1.0).max() <= tol)
+
+
+def true_class_rank(y: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Rank of the true class among each row's scores (0 = top).
+
+    Ties follow scikit-learn's ``top_k_accuracy_score`` (a stable ascending argsort, reversed):
+    among equal scores the class with the HIGHER index ranks first. So
+    rank = #{j: sⱼ > s_y} + #{j > y: sⱼ = s_y}.
+    """
+    s_true = scores[np.arange(y.shape[0]), y][:, None]
+    higher = (scores > s_true).sum(axis=1)
+    later_ties = ((scores == s_true) & (np.arange(scores.shape[1])[None, :] > y[:, None])).sum(axis=1)
+    return (higher + later_ties).astype(np.int64)
+
+
+def multiclass_update(
+    y: np.ndarray,
+    pred: np.ndarray,
+    k: int,
+    scores: np.ndarray | None = None,
+    weight: np.ndarray | None = None,
+    probabilities: bool = False,
+) -> MulticlassState:
+    """Aggregate rows into a :class:`MulticlassState` (vectorized: bincounts, no row loop)."""
+    y = np.asarray(y, dtype=np.int64)
+    pred = np.asarray(pred, dtype=np.int64)
+    w = None if weight is None else np.asarray(weight, dtype=np.float64)
+    confusion = np.bincount(y * k + pred, weights=w, minlength=k * k).astype(np.float64).reshape(k, k)
+    rank_hist = nll = ovr = None
+    if scores is not None:
+        scores = np.asarray(scores, dtype=np.float64)
+        rank_hist = np.bincount(true_class_rank(y, scores), weights=w, minlength=k).astype(np.float64)
+        if probabilities:
+            p_true = np.clip(scores[np.arange(y.shape[0]), y], _EPS, 1.0 - _EPS)
+            losses = -np.log(p_true)
+            nll = float(losses.sum() if w is None else losses @ w)
+        ovr = tuple(binary_update(y == c, scores[:, c], w) for c in range(k))
+    return MulticlassState(confusion, int(y.shape[0]), rank_hist, nll, ovr)
+
+
+def multiclass_merge(a: MulticlassState, b: MulticlassState) -> MulticlassState:
+    """Combine two states as if their rows had been aggregated together."""
+
+    def add(x, y):
+        return None if x is None or y is None else x + y
+
+    ovr = None
+    if a.ovr is not None and b.ovr is not None:
+        ovr = tuple(binary_merge(sa, sb) for sa, sb in zip(a.ovr, b.ovr))
+    return MulticlassState(a.confusion + b.confusion, a.n + b.n, add(a.rank_hist, b.rank_hist),
+                           add(a.nll_sum, b.nll_sum), ovr)
+
+
+def normalize_confusion(cm: np.ndarray, how: str | None) -> np.ndarray:
+    """scikit-learn's ``confusion_matrix(normalize=…)``: 'true' rows, 'pred' columns, 'all'.
+
+    0/0 (an empty row or column) gives 0, as scikit-learn does.
+    """
+    cm = np.asarray(cm, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if how == "true":
+            out = cm / cm.sum(axis=1, keepdims=True)
+        elif how == "pred":
+            out = cm / cm.sum(axis=0, keepdims=True)
+        elif how == "all":
+            out = cm / cm.sum()
+        else:
+            return cm
+    return np.nan_to_num(out, nan=0.0, posinf=0.0, neginf=0.0)
+
+
+def _per_class(cm: np.ndarray, names: list[str] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[MetricSet]]:
+    k = cm.shape[0]
+    tp = np.diag(cm)
+    pred_tot = cm.sum(axis=0)
+    true_tot = cm.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.where(pred_tot > 0, tp / pred_tot, np.nan)
+        recall = np.where(true_tot > 0, tp / true_tot, np.nan)
+        f1_den = pred_tot + true_tot  # = 2TP + FP + FN
+        f1 = np.where(f1_den > 0, 2 * tp / f1_den, np.nan)
+    out = []
+    for c in range(k):
+        ms = MetricSet()
+        ms.set("precision", precision[c], "never predicted")
+        ms.set("recall", recall[c], "no support (no rows of this class)")
+        ms.set("f1", f1[c], "neither in the target nor predicted")
+        ms.set("support", true_tot[c])
+        out.append(ms)
+    return precision, recall, f1, true_tot, out
+
+
+def multiclass_compute(state: MulticlassState, top_k: int | None = None) -> MulticlassResult:
+    """Every multiclass metric from one state.
+
+    Averages follow scikit-learn's ``precision_recall_fscore_support`` with its default
+    ``zero_division``: they run over the classes present in the target or the predictions;
+    a per-class value that is undefined (a class never predicted has no precision) counts as
+    0 in the macro and weighted averages, while the per-class value itself is reported as
+    undefined. micro = pooled counts (= accuracy for single-label data); weighted = by support.
+    balanced_accuracy = mean recall over classes with support (scikit-learn's rule).
+    mcc = (c·s − Σ pₖtₖ)/√((s² − Σ pₖ²)(s² − Σ tₖ²)); cohen_kappa = (pₒ − pₑ)/(1 − pₑ).
+    Where scikit-learn returns 0 for a zero denominator (mcc), this returns NaN + reason.
+    """
+    cm = state.confusion
+    k = cm.shape[0]
+    ms = MetricSet()
+    total = float(cm.sum())
+    correct = float(np.trace(cm))
+    precision, recall, f1, support, per_class = _per_class(cm)
+    pred_tot = cm.sum(axis=0)
+    if total > 0:
+        ms.set("accuracy", correct / total)
+    else:
+        ms.set("accuracy", np.nan, "total weight is not positive")
+    has_support = support > 0
+    if has_support.any():
+        ms.set("balanced_accuracy", float(np.mean(recall[has_support])))
+    else:
+        ms.set("balanced_accuracy", np.nan, "no class has support")
+    t_sum, p_sum = support, pred_tot
+    cov_tp = correct * total - float(t_sum @ p_sum)
+    cov_pp = total**2 - float(p_sum @ p_sum)
+    cov_tt = total**2 - float(t_sum @ t_sum)
+    if cov_pp * cov_tt > 0:
+        ms.set("mcc", cov_tp / np.sqrt(cov_tt * cov_pp))
+    else:
+        ms.set("mcc", np.nan, "all rows are in one true class or all predictions are one class")
+    expected_agree = float(t_sum @ p_sum) / total if total > 0 else np.nan
+    disagree_expected = total - expected_agree
+    if total > 0 and disagree_expected > 0:
+        ms.set("cohen_kappa", 1.0 - (total - correct) / disagree_expected)
+    else:
+        ms.set("cohen_kappa", np.nan, "chance agreement is total (one class only)")
+
+    labels = has_support | (pred_tot > 0)  # scikit-learn's unique_labels(y_true, y_pred)
+    for name, values in (("precision", precision), ("recall", recall), ("f1", f1)):
+        v = np.nan_to_num(values[labels], nan=0.0)
+        if labels.any():
+            ms.set(f"{name}_micro", correct / total if total > 0 else np.nan, "total weight is not positive")
+            ms.set(f"{name}_macro", float(v.mean()))
+            sw = support[labels]
+            if sw.sum() > 0:
+                ms.set(f"{name}_weighted", float(v @ sw / sw.sum()))
+            else:
+                ms.set(f"{name}_weighted", np.nan, "total support is not positive")
+        else:
+            for avg in ("micro", "macro", "weighted"):
+                ms.set(f"{name}_{avg}", np.nan, "no rows")
+
+    if top_k is not None and state.rank_hist is not None:
+        if total > 0:
+            ms.set("top_k_accuracy", float(state.rank_hist[:top_k].sum()) / total)
+        else:
+            ms.set("top_k_accuracy", np.nan, "total weight is not positive")
+    if state.nll_sum is not None:
+        if total > 0:
+            ms.set("log_loss", state.nll_sum / total)
+        else:
+            ms.set("log_loss", np.nan, "total weight is not positive")
+
+    if state.ovr is not None:
+        aucs = np.array([ranking_metrics(st).values["roc_auc"] for st in state.ovr])
+        for c in range(k):
+            reason = "no rows of this class" if support[c] <= 0 else "every row is of this class"
+            per_class[c].set("roc_auc", aucs[c], reason)
+        defined = np.isfinite(aucs)
+        if defined.any():
+            ms.set("roc_auc_ovr_macro", float(aucs[defined].mean()))
+            sw = support[defined]
+            if sw.sum() > 0:
+                ms.set("roc_auc_ovr_weighted", float(aucs[defined] @ sw / sw.sum()))
+            else:
+                ms.set("roc_auc_ovr_weighted", np.nan, "no support")
+            if not defined.all():
+                ms.notes.append(
+                    f"roc_auc_ovr averages leave out {int((~defined).sum())} class(es) with no rows"
+                )
+        else:
+            ms.set("roc_auc_ovr_macro", np.nan, "needs at least one class with rows in and outside it")
+            ms.set("roc_auc_ovr_weighted", np.nan, "needs at least one class with rows in and outside it")
+    return MulticlassResult(ms, per_class, cm)
+
+
+def ovo_auc(y: np.ndarray, scores: np.ndarray, k: int, weight: np.ndarray | None = None) -> MetricSet:
+    """One-vs-one ROC AUC (Hand & Till 2001), scikit-learn's ``multi_class='ovo'``.
+
+    For each pair (a, b) of classes present in ``y``: on the rows of a or b,
+    A(a|b) = AUC of ``scores[:, a]`` for a-vs-b and A(b|a) likewise; the pair scores
+    ½(A(a|b) + A(b|a)). macro = mean over pairs; weighted = mean weighted by the pair's
+    prevalence (share of rows — of weight, with ``weight`` — in a or b). Not mergeable: it
+    needs the rows. Skipped (NaN) above ``OVO_MAX_CLASSES`` classes.
+    """
+    ms = MetricSet()
+    present = np.flatnonzero(np.bincount(y, minlength=k) > 0)
+    if present.shape[0] > OVO_MAX_CLASSES:
+        why = f"OvO AUC is computed for at most {OVO_MAX_CLASSES} classes ({present.shape[0]} present)"
+        ms.set("roc_auc_ovo_macro", np.nan, why)
+        ms.set("roc_auc_ovo_weighted", np.nan, why)
+        return ms
+    if present.shape[0] < 2:
+        ms.set("roc_auc_ovo_macro", np.nan, "needs at least two classes with rows")
+        ms.set("roc_auc_ovo_weighted", np.nan, "needs at least two classes with rows")
+        return ms
+    w = None if weight is None else np.asarray(weight, dtype=np.float64)
+    total = float(y.shape[0]) if w is None else float(w.sum())
+    pair_scores, prevalence = [], []
+    for i, a in enumerate(present):
+        for b in present[i + 1 :]:
+            mask = (y == a) | (y == b)
+            ya = y[mask] == a
+            wm = None if w is None else w[mask]
+            auc_a = ranking_metrics(binary_update(ya, scores[mask, a], wm)).values["roc_auc"]
+            auc_b = ranking_metrics(binary_update(~ya, scores[mask, b], wm)).values["roc_auc"]
+            pair_scores.append((auc_a + auc_b) / 2.0)
+            prevalence.append((float(mask.sum()) if w is None else float(wm.sum())) / total)
+    pair = np.array(pair_scores)
+    prev = np.array(prevalence)
+    if np.isfinite(pair).all():
+        ms.set("roc_auc_ovo_macro", float(pair.mean()))
+        ms.set("roc_auc_ovo_weighted", float(pair @ prev / prev.sum()) if prev.sum() > 0 else np.nan,
+               "pair weights are not positive")
+    else:
+        ms.set("roc_auc_ovo_macro", np.nan, "a class pair has no positive net weight")
+        ms.set("roc_auc_ovo_weighted", np.nan, "a class pair has no positive net weight")
+    return ms
