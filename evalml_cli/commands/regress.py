@@ -1,0 +1,103 @@
+"""``evalml regress`` (MSE to χ² with a covariance) and ``evalml density`` (NLL, KL)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from evalml_cli.commands._common import (
+    DropInvalidOpt, FormatOpt, OutputOpt, QuietOpt, RequireOpt, WeightOpt, fail, run,
+)  # fmt: skip
+
+FileArg = Annotated[str, typer.Argument(metavar="FILE", help="Data file: .csv, .csv.gz, .tsv, .parquet, or - for CSV on stdin.")]
+
+
+def _pulls_csv(rows, residuals, pulls) -> str:
+    import numpy as np
+
+    lines = ["row,residual,pull"]
+    lines += [f"{int(r)},{float(e)!r},{float(z)!r}" for r, e, z in zip(rows, residuals, np.asarray(pulls))]
+    return "\n".join(lines) + "\n"
+
+
+def regress(
+    path: FileArg,
+    target: Annotated[Optional[str], typer.Option("--target", "-t", metavar="COL",
+                      help="Measured values (default: detected from y_true, target, data, y, measured, observed, truth).")] = None,
+    pred: Annotated[Optional[str], typer.Option("--pred", "-p", metavar="COL",
+                    help="Prediction column (default: detected from y_pred, pred, prediction, theory, model, fit, output). "
+                    "Several columns (a glob 'rep_*' or a comma list) are replicas: metrics of their mean plus bias²/variance.")] = None,
+    weight: WeightOpt = None,
+    sigma: Annotated[Optional[str], typer.Option("--sigma", metavar="COL",
+                     help="Column of per-row uncertainties σ (uncorrelated unless --corr).")] = None,
+    cov: Annotated[Optional[str], typer.Option("--cov", metavar="PATH",
+                   help="Full n×n covariance matrix (.npy, .csv, .txt), rows in the file's order.")] = None,
+    corr: Annotated[Optional[str], typer.Option("--corr", metavar="PATH",
+                    help="Correlation matrix to combine with --sigma: C = diag(σ) R diag(σ).")] = None,
+    n_params: Annotated[int, typer.Option("--n-params", min=0, metavar="N",
+                        help="Fitted parameters: ndof = n − N for chi2_per_ndof and p_value.")] = 0,
+    pulls: Annotated[Optional[str], typer.Option("--pulls", metavar="PATH",
+                     help="Write per-row residual and pull (CSV: row,residual,pull), atomically.")] = None,
+    drop_invalid: DropInvalidOpt = False,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    quiet: QuietOpt = False,
+    require: RequireOpt = None,
+) -> None:
+    """Regression metrics: MSE, RMSE, MAE, R², bias; χ² with σ or a full covariance, p-value and
+    pulls; bias–variance across replicas."""
+    from evalml_cli import metrics
+    from evalml_cli.errors import EvalmlError
+    from evalml_cli.io_regression import check_uncertainty_options
+
+    try:
+        check_uncertainty_options(sigma, cov, corr, pulls)
+    except EvalmlError as exc:
+        raise fail(exc) from None
+
+    def build():
+        from evalml_cli import evaluate
+        from evalml_cli.io import write_atomic
+        from evalml_cli.io_regression import read_regression
+
+        data = read_regression(path, target, pred, weight, sigma, cov, corr, drop_invalid)
+        report = evaluate.regress(data, n_params)
+        if pulls is not None:
+            write_atomic(pulls, _pulls_csv(*report.display["pulls"]))
+        return report
+
+    run(build, fmt=fmt, output=output, quiet=quiet, requires=require, known=metrics.names_for(metrics.REGRESSION))
+
+
+def density(
+    path: FileArg,
+    likelihood: Annotated[Optional[str], typer.Option("--likelihood", "-l", metavar="COL",
+                          help="The model's density (or probability) at each observed sample: nll, mean_nll, bits_per_sample.")] = None,
+    p: Annotated[Optional[str], typer.Option("--p", metavar="COL", help="Observed distribution over bins (counts or probabilities).")] = None,
+    q: Annotated[Optional[str], typer.Option("--q", metavar="COL", help="Model/expected distribution over the same bins.")] = None,
+    weight: WeightOpt = None,
+    drop_invalid: DropInvalidOpt = False,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    quiet: QuietOpt = False,
+    require: RequireOpt = None,
+) -> None:
+    """Density metrics: negative log-likelihood of samples, or KL and Jensen–Shannon divergences
+    between two histograms."""
+    from evalml_cli import metrics
+    from evalml_cli.errors import EvalmlError
+    from evalml_cli.io_regression import check_density_options
+
+    try:
+        check_density_options(likelihood, p, q, weight)
+    except EvalmlError as exc:
+        raise fail(exc) from None
+
+    def build():
+        from evalml_cli import evaluate
+        from evalml_cli.io_regression import read_density
+
+        return evaluate.density(read_density(path, likelihood, p, q, weight, drop_invalid))
+
+    run(build, fmt=fmt, output=output, quiet=quiet, requires=require, known=metrics.names_for(metrics.DENSITY))
