@@ -51,6 +51,32 @@ def main() -> None:
     print(f"naive np.linalg.inv : {t_inv:8.3f} s   chi2 = {chi2_naive:.10g}")
     print(f"ratio inv / cholesky: {t_inv / t_chol:8.2f}x   relative difference {abs(chi2 - chi2_naive) / chi2:.2e}")
 
+    # End to end: the installed command on a CSV with a .npy covariance, in a subprocess.
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "fit.csv"
+        y = rng.standard_normal(n)
+        pred = y - r
+        data.write_text("data,theory\n" + "".join(f"{float(a)!r},{float(b)!r}\n" for a, b in zip(y, pred)))
+        np.save(Path(tmp) / "cov.npy", cov)
+        exe = shutil.which("evalml")
+        cmd = [exe] if exe else [sys.executable, "-m", "evalml_cli"]
+        start = time.perf_counter()
+        proc = subprocess.run([*cmd, "regress", str(data), "--cov", str(Path(tmp) / "cov.npy"), "-f", "json"],
+                              capture_output=True, text=True)
+        t_cli = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise SystemExit(proc.stderr)
+        import json
+
+        chi2_cli = json.loads(proc.stdout)["metrics"]["chi2"]
+        print(f"evalml regress --cov (end to end, subprocess): {t_cli:6.3f} s   chi2 = {chi2_cli:.10g}")
+
 
 if __name__ == "__main__":
     main()

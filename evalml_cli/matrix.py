@@ -61,7 +61,9 @@ def load_matrix(path: str) -> np.ndarray:
             # np.loadtxt warns on an empty file; we raise instead.
             warnings.simplefilter("ignore")
             if name.endswith(".npy"):
-                arr = np.load(path, allow_pickle=False)
+                # Memory-mapped: the Cholesky factorization makes the one copy it needs, so a
+                # 200 MB covariance is not also read into a second buffer first.
+                arr = np.load(path, mmap_mode="r", allow_pickle=False)
             elif name.endswith(".npz"):
                 raise EvalmlError(
                     f"matrix file {path} is an .npz archive; one matrix is expected",

@@ -337,10 +337,10 @@ def test_cond_number_lanczos_estimate_above_exact_size(monkeypatch):
     ms, _ = chi2_cholesky(r, cov=c)
     exact = np.linalg.cond(c)
     assert ms.values["cond_number"] <= exact * (1 + 1e-9)  # Ritz values are lower bounds
-    assert close(ms.values["cond_number"], exact, rel=1e-3)
+    assert close(ms.values["cond_number"], exact, rel=0.03)
     d = np.sqrt(np.diag(c))
     ms_c, _ = chi2_cholesky(r, sigma=d, corr=c / np.outer(d, d))
-    assert close(ms_c.values["cond_number"], exact, rel=1e-3)
+    assert close(ms_c.values["cond_number"], exact, rel=0.03)
 
 
 def test_ill_conditioned_covariance_adds_a_note():
