@@ -13,6 +13,7 @@ import typer
 
 from evalml_cli import __version__
 from evalml_cli.commands import classify as _classify
+from evalml_cli.commands import regress as _regress
 
 app = typer.Typer(
     name="evalml",
@@ -43,14 +44,8 @@ def _root(
 
 
 app.command("classify", no_args_is_help=True)(_classify.classify)
-
-try:  # commands added by later issues register themselves here
-    from evalml_cli.commands import regress as _regress
-
-    app.command("regress", no_args_is_help=True)(_regress.regress)
-    app.command("density", no_args_is_help=True)(_regress.density)
-except ImportError:  # pragma: no cover - until the module exists
-    pass
+app.command("regress", no_args_is_help=True)(_regress.regress)
+app.command("density", no_args_is_help=True)(_regress.density)
 
 
 def main() -> None:

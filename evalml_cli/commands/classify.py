@@ -57,8 +57,7 @@ def classify(
     quiet: QuietOpt = False,
     require: RequireOpt = None,
 ) -> None:
-    """Classification metrics: confusion matrix, accuracy, precision, recall, F1, MCC, ROC AUC,
-    average precision, log loss and Brier score, with optional --require gates."""
+    """Binary or multiclass classification metrics: confusion matrix, accuracy, precision, recall, F1, MCC, ROC AUC, average precision, log loss, Brier; per-class tables, top-k, OvR/OvO AUC."""
     from evalml_cli import metrics
 
     def build():

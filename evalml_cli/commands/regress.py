@@ -45,8 +45,7 @@ def regress(
     quiet: QuietOpt = False,
     require: RequireOpt = None,
 ) -> None:
-    """Regression metrics: MSE, RMSE, MAE, R², bias; χ² with σ or a full covariance, p-value and
-    pulls; bias–variance across replicas."""
+    """Regression metrics: MSE, RMSE, MAE, R², bias; χ² with σ or a full covariance, p-value and pulls; bias–variance across replicas."""
     from evalml_cli import metrics
     from evalml_cli.errors import EvalmlError
     from evalml_cli.io_regression import check_uncertainty_options
@@ -83,8 +82,7 @@ def density(
     quiet: QuietOpt = False,
     require: RequireOpt = None,
 ) -> None:
-    """Density metrics: negative log-likelihood of samples, or KL and Jensen–Shannon divergences
-    between two histograms."""
+    """Density metrics: negative log-likelihood of samples, or KL and Jensen–Shannon divergences between two histograms."""
     from evalml_cli import metrics
     from evalml_cli.errors import EvalmlError
     from evalml_cli.io_regression import check_density_options
