@@ -565,9 +565,12 @@ def _multiclass_from(src, table, codes, labels, target_col, score_cols, pred_col
     scores = None
     if score_cols:
         if len(score_cols) < 2:
+            shown = ", ".join(label_text(v) for v in labels[:10]) + (", …" if len(labels) > 10 else "")
             raise EvalmlError(
-                f"multiclass needs one score column per class, got only {score_cols[0]!r}",
-                hint="pass --score 'p_*' or a comma list, or --pred COL for predicted labels",
+                f"target column {target_col!r} in {src.display} has {len(labels)} distinct values ({shown}) "
+                f"but there is one score column {score_cols[0]!r}: multiclass needs one score column per class",
+                hint="pass --score 'p_*' or a comma list, --pred COL for predicted labels, "
+                "or check --target (binary classification needs two values)",
             )
         classes = class_names_from_columns(score_cols)
         mapping = ", ".join(f"{c}→{k}" for c, k in zip(score_cols, classes))
