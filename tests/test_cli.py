@@ -238,3 +238,21 @@ def test_startup_does_not_import_pandas_scipy_or_sklearn(preds, kind):
 def test_math_isfinite_guard_on_threshold(preds, invoke):
     code, _, err = invoke("classify", str(preds["csv"]), "-t", "y", "-s", "p", "--threshold", "nan")
     assert code == 2 and "finite" in err
+
+
+def test_unexpected_error_is_one_line_exit_2(preds, invoke, monkeypatch):
+    from evalml_cli import evaluate
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(evaluate, "classify_binary", boom)
+    code, out, err = invoke("classify", str(preds["csv"]), "-t", "y", "-s", "p")
+    assert code == 2 and out == ""
+    assert err.strip() == "evalml: internal error: RuntimeError: kaboom (set EVALML_DEBUG=1 for a traceback)"
+
+
+def test_table_output_into_closed_pipe(preds):
+    cmd = f"evalml classify {preds['csv']} -t y -s p | head -1 >/dev/null; echo ${{PIPESTATUS[0]}}"
+    out = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "0" and "Traceback" not in out.stderr

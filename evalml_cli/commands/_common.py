@@ -122,6 +122,11 @@ def run(
     except MemoryError:
         _err("evalml: error: out of memory reading the input (select fewer columns or a smaller file)")
         raise typer.Exit(2) from None
+    except Exception as exc:  # noqa: BLE001 - a bug must still be one line and exit 2, never a traceback
+        if os.environ.get("EVALML_DEBUG"):
+            raise
+        _err(f"evalml: internal error: {type(exc).__name__}: {exc} (set EVALML_DEBUG=1 for a traceback)")
+        raise typer.Exit(2) from None
     for line in failures:
         _err(line)
     if failures:
