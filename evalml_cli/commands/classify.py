@@ -72,13 +72,18 @@ def classify(
                                       task.value if task else None)
         if isinstance(data, io.BinaryData):
             return evaluate.classify_binary(data, threshold)
-        return evaluate.classify_multiclass(
+        report = evaluate.classify_multiclass(
             data,
             top_k=top_k,
             normalize=normalize.value if normalize else None,
             normalize_scores=normalize_scores.value if normalize_scores else None,
             show_classes=show_classes,
         )
+        if pos_label is not None:
+            report.warnings.append("--pos-label is ignored for multiclass data")
+        if threshold != 0.5:
+            report.warnings.append("--threshold is ignored for multiclass data (the predicted class is the argmax)")
+        return report
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require,
         known=metrics.names_for(metrics.BINARY, metrics.MULTICLASS), per_class=set(metrics.PER_CLASS_NAMES))
