@@ -104,6 +104,13 @@ def _value(report: Report, req: Requirement) -> tuple[float | None, str]:
     return float(value), ""
 
 
+def _show(value: float) -> str:
+    """0.8712 style (4 decimals) for ordinary magnitudes, 4 significant digits otherwise."""
+    if value == 0 or 1e-3 <= abs(value) < 1e5:
+        return f"{value:.4f}"
+    return f"{value:.4g}"
+
+
 def check(report: Report, requirements: list[Requirement]) -> list[str]:
     """Failure messages (empty when every requirement holds)."""
     failures = []
@@ -112,5 +119,5 @@ def check(report: Report, requirements: list[Requirement]) -> list[str]:
         if value is None:
             failures.append(f"FAILED {req.text}: got null ({why})")
         elif not _OPS[req.op](value, req.threshold):
-            failures.append(f"FAILED {req.text}: got {value:.6g}")
+            failures.append(f"FAILED {req.text}: got {_show(value)}")
     return failures

@@ -65,6 +65,11 @@ def test_null_and_absent_metrics_fail():
 def test_per_class_checks():
     pc = {"recall", "precision"}
     assert check(report(), [parse("recall[electron]>=0.95", KNOWN, pc)]) == []
-    assert check(report(), [parse("recall[electron]>=0.99", KNOWN, pc)]) == ["FAILED recall[electron]>=0.99: got 0.97"]
+    assert check(report(), [parse("recall[electron]>=0.99", KNOWN, pc)]) == ["FAILED recall[electron]>=0.99: got 0.9700"]
     assert "got null" in check(report(), [parse("precision[electron]>=0.5", KNOWN, pc)])[0]
     assert "no class 'muon'" in check(report(), [parse("recall[muon]>=0.5", KNOWN, pc)])[0]
+
+
+def test_failure_shows_four_decimals_like_the_docs():
+    assert check(report(roc_auc=0.87123), [parse("roc_auc>=0.90", KNOWN)]) == ["FAILED roc_auc>=0.90: got 0.8712"]
+    assert check(report(roc_auc=1.5e-7), [parse("roc_auc>=0.90", KNOWN)]) == ["FAILED roc_auc>=0.90: got 1.5e-07"]
