@@ -256,3 +256,15 @@ def test_table_output_into_closed_pipe(preds):
     cmd = f"evalml classify {preds['csv']} -t y -s p | head -1 >/dev/null; echo ${{PIPESTATUS[0]}}"
     out = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "0" and "Traceback" not in out.stderr
+
+
+def test_terminal_table_uses_rich_with_colour_and_plain_table_matches_its_content(preds):
+    from evalml_cli import evaluate, io
+    from evalml_cli.render import render_text
+
+    report = evaluate.classify_binary(io.read_binary(str(preds["csv"]), "y", "p"))
+    rich_text = render_text(report, "table", width=100, color=True)
+    plain = render_text(report, "table", width=100, color=False)
+    assert "\x1b[" in rich_text and "\x1b[" not in plain
+    for needle in ("roc_auc", "confusion matrix at score ≥ 0.5", "actual positive", f"{report.n:,} rows"):
+        assert needle in rich_text and needle in plain

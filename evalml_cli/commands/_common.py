@@ -108,11 +108,14 @@ def run(
                 _err(f"evalml: wrote {kind} report to {output}")
         elif not quiet:
             if kind == "table":
-                from rich.console import Console
+                # A terminal gets rich (colour unless NO_COLOR); a pipe or file gets the same
+                # table as plain text, without importing rich.
+                import shutil
 
-                console = Console()
-                color = console.is_terminal and not console.no_color
-                text = render_text(report, kind, width=console.width, color=color)
+                tty = sys.stdout.isatty()
+                color = tty and not os.environ.get("NO_COLOR")
+                width = shutil.get_terminal_size((100, 24)).columns if tty else 100
+                text = render_text(report, kind, width=width, color=color)
             else:
                 text = render_text(report, kind)
             _stdout(text)

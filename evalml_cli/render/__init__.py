@@ -35,6 +35,10 @@ def render_text(report: Report, fmt: str, width: int | None = None, color: bool 
         from evalml_cli.render.markdown import render
 
         return render(report)
+    if not color:
+        from evalml_cli.render.plain import render
+
+        return render(report, width=width or 100)
     from evalml_cli.render.table import to_text
 
     return to_text(report, width=width, color=color)
