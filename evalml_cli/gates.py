@@ -8,7 +8,6 @@ a gate never passes on data it could not evaluate.
 
 from __future__ import annotations
 
-import difflib
 import math
 import operator
 import re
@@ -74,6 +73,8 @@ def parse(expr: str, known: set[str], per_class: set[str] | None = None) -> Requ
             )
         cls = cls.strip()
     elif name not in known:
+        import difflib
+
         close = difflib.get_close_matches(name, sorted(known), n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
         raise EvalmlError(

@@ -7,11 +7,8 @@ trust their input. Only the needed columns are read, through pyarrow.
 
 from __future__ import annotations
 
-import difflib
-import fnmatch
 import os
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -139,6 +136,8 @@ class TableSource:
 
     # -- Columns -----------------------------------------------------------------------------
     def _unknown(self, name: str, option: str) -> EvalmlError:
+        import difflib
+
         close = difflib.get_close_matches(name, self.columns, n=1, cutoff=0.5)
         if not close:
             lowered = {c.lower(): c for c in self.columns}
@@ -174,6 +173,8 @@ class TableSource:
 
     def columns_matching(self, spec: str, option: str) -> list[str]:
         """Expand a comma list of names and globs (``p_*``, ``rep_*``) in file order."""
+        import fnmatch
+
         out: list[str] = []
         for part in (p.strip() for p in spec.split(",")):
             if not part:
@@ -661,6 +662,8 @@ def write_atomic(path: str, text: str) -> None:
 
     A reader never sees a half-written report, and nothing is left at ``path`` on error.
     """
+    import tempfile
+
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
