@@ -164,7 +164,10 @@ def regress(data, n_params: int = 0) -> Report:
             chi.values["pull_max_row"] = float(data.rows[int(row)])  # 1-based data row in the file
         ms.update(chi)
     if data.preds.shape[1] > 1:
-        ms.update(bias_variance(data.y, data.preds, data.weight))
+        bv = bias_variance(data.y, data.preds, data.weight)
+        ms.update(bv)
+        # The decomposition's check, side by side with the mean replica MSE (expected_mse).
+        ms.set("bias2_plus_variance", bv.values["bias2"] + bv.values["variance"], bv.reasons.get("bias2"))
     values, warnings = metrics_from(ms, metrics.count_names(metrics.REGRESSION))
     pred_names = data.pred_names if len(data.pred_names) > 1 else data.pred_names[0]
     inputs = {

@@ -159,6 +159,7 @@ def test_replicas_bias_variance_identity(invoke):
     m = rep["metrics"]
     assert m["n_replicas"] == 20 and len(rep["inputs"]["pred"]) == 20
     assert m["bias2"] + m["variance"] == pytest.approx(m["expected_mse"], rel=1e-12)
+    assert m["bias2_plus_variance"] == pytest.approx(m["expected_mse"], rel=1e-12)
     import pyarrow.parquet as pq
 
     t = pq.read_table(SAMPLES / "replicas.parquet").to_pydict()
