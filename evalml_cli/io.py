@@ -155,21 +155,35 @@ class TableSource:
         """
         if given is not None:
             if given in self.columns:
-                return given, False
+                return self._unique(given, option), False
             folded = [c for c in self.columns if c.lower() == given.lower()]
             if len(folded) == 1:
                 return folded[0], False
+            if len(folded) > 1:
+                raise EvalmlError(
+                    f"{option} {given!r} matches several columns when case is ignored: {', '.join(folded)}",
+                    hint="give the exact name",
+                )
             raise self._unknown(given, option)
         lowered = {}
         for c in self.columns:
             lowered.setdefault(c.lower(), c)
         for cand in candidates:
             if cand in lowered:
-                return lowered[cand], True
+                return self._unique(lowered[cand], option), True
         raise EvalmlError(
             f"cannot find the {role} column in {self.display}",
             hint=f"pass {option} COLUMN; looked for {', '.join(candidates)}; available: {', '.join(self.columns)}",
         )
+
+    def _unique(self, name: str, option: str) -> str:
+        count = self.columns.count(name)
+        if count > 1:
+            raise EvalmlError(
+                f"{option} {name!r}: {self.display} has {count} columns with that name",
+                hint="rename the duplicates so each column name is unique",
+            )
+        return name
 
     def columns_matching(self, spec: str, option: str) -> list[str]:
         """Expand a comma list of names and globs (``p_*``, ``rep_*``) in file order."""
@@ -180,7 +194,7 @@ class TableSource:
             if not part:
                 continue
             if any(ch in part for ch in "*?["):
-                hits = [c for c in self.columns if fnmatch.fnmatchcase(c, part)]
+                hits = [self._unique(c, option) for c in self.columns if fnmatch.fnmatchcase(c, part)]
                 if not hits:
                     raise EvalmlError(
                         f"{option} {part!r} matches no column in {self.display}",

@@ -184,3 +184,29 @@ def test_to_numpy_matches_pyarrow_with_nulls_offsets_and_chunks(typ):
     chunked = pa.chunked_array([arr.slice(3, 20), arr.slice(23, 27), arr.slice(0, 0)])
     expected = np.array([np.nan if v is None else float(v) for v in values[3:50]])
     np.testing.assert_array_equal(to_numpy(chunked), expected)
+
+
+def test_duplicate_column_names_are_an_error(tmp_path, invoke):
+    f = write_csv(tmp_path / "dup.csv", "y,score,score\n0,0.1,0.2\n1,0.9,0.3\n")
+    code, _, err = invoke("classify", str(f))
+    assert code == 2 and "2 columns with that name" in _one_error_line(err)
+
+
+def test_dictionary_encoded_parquet_labels(tmp_path, invoke):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "cat.parquet"
+    labels = pa.array(["sig", "bkg", "sig", "bkg"]).dictionary_encode()
+    pq.write_table(pa.table({"label": labels, "score": [0.9, 0.2, 0.1, 0.4]}), path)
+    code, out, err = invoke("classify", str(path), "--pos-label", "sig", "-f", "json")
+    assert code == 0, err
+    assert parse_json(out)["metrics"]["roc_auc"] == 0.5
+
+
+def test_utf8_bom_and_crlf(tmp_path, invoke):
+    f = tmp_path / "bom.csv"
+    f.write_bytes(b"\xef\xbb\xbfy,score\r\n0,0.1\r\n1,0.9\r\n")
+    code, out, err = invoke("classify", str(f), "-f", "json")
+    assert code == 0, err
+    assert parse_json(out)["inputs"]["target"] == "y"
