@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from evalml_cli import io, metrics
 from evalml_cli.kernels.binary import binary_compute, binary_update
 from evalml_cli.report import Report, metrics_from
+
+if TYPE_CHECKING:
+    from evalml_cli.io_regression import DensityData, RegressionData
 
 
 def classify_binary(data: io.BinaryData, threshold: float = 0.5) -> Report:
@@ -141,7 +146,7 @@ def classify_multiclass(
     )
 
 
-def regress(data, n_params: int = 0) -> Report:
+def regress(data: RegressionData, n_params: int = 0) -> Report:
     """Regression metrics of the (mean) prediction; χ², p-value and pulls with uncertainties;
     the bias–variance decomposition across replicas when there are several prediction columns.
 
@@ -195,7 +200,7 @@ def regress(data, n_params: int = 0) -> Report:
     )
 
 
-def density(data) -> Report:
+def density(data: DensityData) -> Report:
     """Negative log-likelihood of per-sample densities, or KL/JS divergences of two histograms."""
     from evalml_cli.kernels.density import kl, nll
 
