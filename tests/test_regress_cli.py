@@ -228,3 +228,196 @@ def test_installed_regress_subprocess():
     proc = run_evalml("regress", FIT, "--target", "data", "--pred", "theory", "--cov", str(SAMPLES / "cov.npy"),
                       "--require", "p_value>=0.05")
     assert proc.returncode == 0 and b"chi2" in proc.stdout
+
+
+# --------------------------------------------------------------------------------------------
+# The example commands, literally (file names made to match in tmp_path)
+
+
+def _to_parquet(src, dst, rename=None):
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    t = pacsv.read_csv(src)
+    if rename:
+        t = t.rename_columns([rename.get(c, c) for c in t.column_names])
+    pq.write_table(t, dst)
+    return dst
+
+
+def test_example_parquet_cov_n_params_gate_with_detected_columns(invoke, tmp_path):
+    fit = _to_parquet(FIT, tmp_path / "fit.parquet")
+    (tmp_path / "cov.npy").write_bytes((SAMPLES / "cov.npy").read_bytes())
+    code, out, err = invoke("regress", str(fit), "--cov", str(tmp_path / "cov.npy"), "--n-params", "3",
+                            "--require", "p_value>=0.05", "-f", "json")
+    assert code == 0, err
+    assert "'data'" in err and "'theory'" in err and "detected" in err  # the detection note
+    rep = parse_json(out)
+    ref = _json(invoke, "regress", FIT, "-t", "data", "-p", "theory", "--cov", str(SAMPLES / "cov.npy"), "--n-params", "3")
+    assert rep["metrics"] == ref["metrics"] and rep["inputs"]["n_params"] == 3 and rep["metrics"]["ndof"] == 37
+
+
+def test_example_sigma_corr_pulls_match_scipy(invoke, tmp_path):
+    from scipy import linalg
+
+    import pyarrow.csv as pacsv
+
+    t = pacsv.read_csv(FIT)
+    fit = tmp_path / "fit.csv"
+    pacsv.write_csv(t.rename_columns(["bin", "x", "data", "theory", "err"]), fit)
+    pulls = tmp_path / "pulls.csv"
+    code, out, err = invoke("regress", str(fit), "--sigma", "err", "--corr", str(SAMPLES / "corr.csv"),
+                            "--pulls", str(pulls), "-f", "json")
+    assert code == 0, err
+    rep = parse_json(out)
+    y, p, _ = _fit()
+    r = y - p
+    c = np.load(SAMPLES / "cov.npy")
+    z = linalg.solve_triangular(linalg.cholesky(c, lower=True), r, lower=True)
+    rows = np.loadtxt(pulls, delimiter=",", skiprows=1)
+    assert pulls.read_text().splitlines()[0] == "row,residual,pull"
+    np.testing.assert_array_equal(rows[:, 0], np.arange(1, 41))
+    np.testing.assert_allclose(rows[:, 1], r, rtol=1e-12)
+    np.testing.assert_allclose(rows[:, 2], z, rtol=1e-8, atol=1e-12)
+    assert rep["metrics"]["chi2"] == pytest.approx(z @ z, rel=1e-9)
+    assert rep["inputs"]["sigma"] == "err" and rep["inputs"]["corr"] == str(SAMPLES / "corr.csv")
+    assert not [f for f in tmp_path.iterdir() if f.name.startswith(".")]  # no temp file left
+
+
+def test_example_density_commands(invoke, tmp_path):
+    samples = _to_parquet(SAMPLES / "density.csv", tmp_path / "samples.parquet")
+    code, out, err = invoke("density", str(samples), "--likelihood", "model_pdf")
+    assert code == 0, err
+    assert "nll" in out
+    code, out, err = invoke("density", str(SAMPLES / "hist.csv"), "--p", "observed", "--q", "expected", "-f", "json")
+    assert code == 0, err
+    rep = parse_json(out)
+    assert rep["inputs"] == {"file": str(SAMPLES / "hist.csv"), "p": "observed", "q": "expected"}
+    assert "p and q were normalized to sum to 1" in rep["warnings"]
+
+
+# --------------------------------------------------------------------------------------------
+# More contract
+
+
+def test_infinite_kl_is_null_with_warning_and_fails_a_gate(invoke, tmp_path):
+    f = write_csv(tmp_path / "h.csv", "p,q\n0.5,0.5\n0.5,0\n")
+    code, out, err = invoke("density", str(f), "--p", "p", "--q", "q", "-f", "json")
+    assert code == 0, err
+    rep = parse_json(out)
+    assert rep["metrics"]["kl_divergence"] is None and "Infinity" not in out
+    assert any("kl_divergence" in w and "infinite" in w for w in rep["warnings"])
+    assert rep["metrics"]["js_divergence"] is not None
+    code, _, err = invoke("density", str(f), "--p", "p", "--q", "q", "-q", "--require", "kl_divergence<=0.1")
+    assert code == 1 and "FAILED kl_divergence<=0.1: got null" in err
+
+
+def test_density_negative_p_weight_with_pq_and_nan_rows(invoke, tmp_path):
+    f = write_csv(tmp_path / "h.csv", "p,q,w\n1,2,1\n-1,2,1\n3,1,1\n")
+    code, _, err = invoke("density", str(f), "--p", "p", "--q", "q")
+    assert code == 2 and "negative" in err and "data rows 2" in err
+    code, _, err = invoke("density", str(f), "--p", "p", "--q", "q", "-w", "w")
+    assert code == 2 and "--weight" in err
+    g = write_csv(tmp_path / "l.csv", "pdf,w\n0.5,1\n,1\n0.25,3\n")
+    code, _, err = invoke("density", str(g), "--likelihood", "pdf")
+    assert code == 2 and "data rows 2" in err
+    m = _json(invoke, "density", str(g), "--likelihood", "pdf", "-w", "w", "--drop-invalid")["metrics"]
+    assert m["nll"] == pytest.approx(-(np.log(0.5) + 3 * np.log(0.25)), rel=1e-12)
+    assert m["mean_nll"] == pytest.approx(m["nll"] / 4, rel=1e-12)
+
+
+def test_inf_covariance_and_bad_correlation(invoke, tmp_path):
+    c = np.load(SAMPLES / "cov.npy").copy()
+    c[5, 5] = np.inf
+    assert "NaN or infinite" in _cov_error(invoke, tmp_path, c)
+    r = np.loadtxt(SAMPLES / "corr.csv", delimiter=",")
+    r[0, 0] = 2.0
+    np.savetxt(tmp_path / "r.csv", r, delimiter=",")
+    code, _, err = invoke("regress", FIT, "-t", "data", "-p", "theory", "--sigma", "stat_err", "--corr", str(tmp_path / "r.csv"))
+    assert code == 2 and "correlation diagonal must be 1" in err and len(err.strip().splitlines()) == 1
+
+
+def test_txt_covariance_and_sigma_vs_sigma_times_identity_corr(invoke, tmp_path):
+    c = np.load(SAMPLES / "cov.npy")
+    np.savetxt(tmp_path / "cov.txt", c, fmt="%.17g")
+    a = _json(invoke, "regress", FIT, "-t", "data", "-p", "theory", "--cov", str(SAMPLES / "cov.npy"))
+    b = _json(invoke, "regress", FIT, "-t", "data", "-p", "theory", "--cov", str(tmp_path / "cov.txt"))
+    assert a["metrics"] == b["metrics"]
+    np.savetxt(tmp_path / "eye.csv", np.eye(40), delimiter=",")
+    s = _json(invoke, "regress", FIT, "-t", "data", "-p", "theory", "--sigma", "stat_err")["metrics"]
+    e = _json(invoke, "regress", FIT, "-t", "data", "-p", "theory", "--sigma", "stat_err", "--corr", str(tmp_path / "eye.csv"))
+    assert e["metrics"]["chi2"] == pytest.approx(s["chi2"], rel=1e-12)
+
+
+def test_pulls_and_pull_max_row_use_file_rows_after_drop_invalid(invoke, tmp_path):
+    f = write_csv(tmp_path / "d.csv", "data,theory,err\n1,1.1,0.1\n,2,1\n3,2.0,0.5\n4,4.1,1\n")
+    out = tmp_path / "pulls.csv"
+    rep = _json(invoke, "regress", str(f), "--sigma", "err", "--drop-invalid", "--pulls", str(out))
+    assert rep["n"] == 3 and rep["n_dropped"] == 1
+    assert rep["metrics"]["pull_max_row"] == 3  # (3 − 2)/0.5 = 2 in file row 3
+    assert [ln.split(",")[0] for ln in out.read_text().splitlines()[1:]] == ["1", "3", "4"]
+
+
+def test_bad_output_directory_leaves_no_pulls_file(invoke, tmp_path):
+    out = tmp_path / "pulls.csv"
+    code, _, err = invoke("regress", FIT, "-t", "data", "-p", "theory", "--sigma", "stat_err", "--pulls", str(out),
+                          "-o", str(tmp_path / "missing" / "r.json"))
+    assert code == 2 and "does not exist" in err and not out.exists()
+    code, _, err = invoke("regress", FIT, "-t", "data", "-p", "theory", "--sigma", "stat_err", "--pulls", str(out),
+                          "-o", str(out))
+    assert code == 2 and not out.exists()
+
+
+def test_output_file_and_no_partial_report_on_error(invoke, tmp_path):
+    report = tmp_path / "r.json"
+    code, out, err = invoke("regress", FIT, "-t", "data", "-p", "theory", "--cov", str(SAMPLES / "cov.npy"), "-o", str(report))
+    assert code == 0 and out == "" and parse_json(report.read_text())["task"] == "regression"
+    bad = tmp_path / "bad.json"
+    np.save(tmp_path / "small.npy", np.eye(3))
+    code, _, err = invoke("regress", FIT, "-t", "data", "-p", "theory", "--cov", str(tmp_path / "small.npy"), "-o", str(bad))
+    assert code == 2 and "3×3 but there are 40 data rows" in err and not bad.exists()
+    code, _, err = invoke("regress", FIT, "-o", str(bad), "-r", "nosuch>=1")
+    assert code == 2 and "unknown metric" in err and not bad.exists()
+
+
+def test_ill_conditioned_covariance_warns(invoke, tmp_path):
+    f = write_csv(tmp_path / "c.csv", "data,theory\n1,1.1\n2,2\n3,3\n")
+    np.save(tmp_path / "c.npy", np.diag([1.0, 1.0, 1e-12]))
+    rep = _json(invoke, "regress", str(f), "--cov", str(tmp_path / "c.npy"))
+    assert rep["metrics"]["cond_number"] == pytest.approx(1e12, rel=1e-6)
+    assert any("ill-conditioned" in w for w in rep["warnings"])
+
+
+def test_n_params_edge_cases(invoke, tmp_path):
+    f = write_csv(tmp_path / "c.csv", "data,theory,err\n1,1.1,1\n2,2,1\n")
+    rep = _json(invoke, "regress", str(f), "--sigma", "err", "--n-params", "2")
+    assert rep["metrics"]["ndof"] is None and rep["metrics"]["p_value"] is None
+    assert any("no degrees of freedom" in w for w in rep["warnings"])
+    rep = _json(invoke, "regress", str(f), "--n-params", "1")
+    assert "chi2" not in rep["metrics"] and any("--n-params 1 is ignored" in w for w in rep["warnings"])
+    code, _, err = invoke("regress", str(f), "--n-params", "-1")
+    assert code == 2
+
+
+def test_table_markdown_and_stdin(invoke):
+    code, out, err = invoke("regress", str(SAMPLES / "replicas.csv"), "-t", "target", "-p", "rep_*")
+    assert code == 0 and "bias2" in out and "expected_mse" in out
+    code, out, _ = invoke("regress", FIT, "-t", "data", "-p", "theory", "--sigma", "stat_err", "-f", "markdown")
+    assert code == 0 and "| `p_value` |" in out
+    code, out, _ = invoke("regress", "-", "-t", "data", "-p", "theory", "-f", "json", input=open(FIT).read())
+    assert code == 0 and parse_json(out)["inputs"]["file"] == "<stdin>"
+
+
+def test_plain_regress_and_density_do_not_import_scipy_or_pandas():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom evalml_cli.cli import app\n"
+        "for args in (['regress', %r, '-q'], ['density', %r, '--p', 'observed', '--q', 'expected', '-q']):\n"
+        "    try:\n        app(args)\n    except SystemExit as e:\n        assert e.code in (0, None), e.code\n"
+        "print(sorted(m for m in ('pandas', 'scipy', 'sklearn') if m in sys.modules))"
+    ) % (FIT, str(SAMPLES / "hist.csv"))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

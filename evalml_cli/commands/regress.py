@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -24,8 +25,8 @@ def _pulls_csv(rows, residuals, pulls) -> str:
 def regress(
     path: FileArg,
     target: Annotated[Optional[str], typer.Option("--target", "-t", metavar="COL",
-                      help="Measured values (default: detected from y_true, target, data, y, measured, observed, truth).")] = None,
-    pred: Annotated[Optional[str], typer.Option("--pred", "-p", metavar="COL",
+                      help="Measured values (default: detected from y_true, target, data, y, measured, observed, truth, label).")] = None,
+    pred: Annotated[Optional[str], typer.Option("--pred", "-p", metavar="COL|GLOB",
                     help="Prediction column (default: detected from y_pred, pred, prediction, theory, model, fit, output). "
                     "Several columns (a glob 'rep_*' or a comma list) are replicas: metrics of their mean plus bias²/variance.")] = None,
     weight: WeightOpt = None,
@@ -52,17 +53,23 @@ def regress(
 
     try:
         check_uncertainty_options(sigma, cov, corr, pulls)
+        if pulls is not None and output is not None and Path(pulls).resolve() == Path(output).resolve():
+            raise EvalmlError(f"--pulls and --output both name {pulls}", hint="give two different files")
     except EvalmlError as exc:
         raise fail(exc) from None
 
     def build():
-        from evalml_cli import evaluate
-        from evalml_cli.io import write_atomic
+        from evalml_cli import evaluate_regression
+        from evalml_cli.io import check_writable, write_atomic
         from evalml_cli.io_regression import read_regression
 
         data = read_regression(path, target, pred, weight, sigma, cov, corr, drop_invalid)
-        report = evaluate.regress(data, n_params)
+        report = evaluate_regression.regress(data, n_params)
         if pulls is not None:
+            # Everything is computed; check both destinations before the first write.
+            check_writable(pulls, "--pulls")
+            if output is not None:
+                check_writable(output, "--output")
             write_atomic(pulls, _pulls_csv(*report.display["pulls"]))
         return report
 
@@ -93,9 +100,9 @@ def density(
         raise fail(exc) from None
 
     def build():
-        from evalml_cli import evaluate
+        from evalml_cli import evaluate_regression
         from evalml_cli.io_regression import read_density
 
-        return evaluate.density(read_density(path, likelihood, p, q, weight, drop_invalid))
+        return evaluate_regression.density(read_density(path, likelihood, p, q, weight, drop_invalid))
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require, known=metrics.names_for(metrics.DENSITY))
