@@ -110,7 +110,7 @@ class TableSource:
         except EvalmlError:
             raise
         except (pa.ArrowException, OSError, EOFError) as exc:
-            raise EvalmlError(f"cannot read {self.display} as {self.kind.upper()}: {_first_line(exc)}") from None
+            raise EvalmlError(f"cannot read {self.display} as {self.kind.upper()}: {first_line(exc)}") from None
 
     def read(self, columns: list[str]) -> pa.Table:
         """Read only ``columns`` (already resolved against :attr:`columns`)."""
@@ -129,7 +129,7 @@ class TableSource:
                 parse, convert = self._csv_options(columns)
                 table = pacsv.read_csv(self._csv_input(), parse_options=parse, convert_options=convert)
         except (pa.ArrowException, OSError, EOFError) as exc:
-            raise EvalmlError(f"cannot read {self.display}: {_first_line(exc)}") from None
+            raise EvalmlError(f"cannot read {self.display}: {first_line(exc)}") from None
         if table.num_rows == 0:
             raise EvalmlError(f"{self.display} has no data rows", hint="expected a header row and data rows")
         return table
@@ -208,17 +208,20 @@ class TableSource:
         return list(dict.fromkeys(out))
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """A library's error message cut to one line (without numpy's `usecols` advice)."""
     text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+    return text[0].split("; use `usecols`")[0] if text else type(exc).__name__
 
 
 # --------------------------------------------------------------------------------------------
 # Column conversion
 
 
-def _row_list(mask: np.ndarray, limit: int = 5) -> str:
-    rows = np.flatnonzero(mask)[:limit] + 1
+def _row_list(mask: np.ndarray, limit: int = 5, rows: np.ndarray | None = None) -> str:
+    """'2, 5, 9, …': the 1-based data rows where ``mask`` holds (``rows`` maps kept → file rows)."""
+    hits = np.flatnonzero(mask)[:limit]
+    rows = hits + 1 if rows is None else rows[hits]
     more = ", …" if int(mask.sum()) > limit else ""
     return ", ".join(str(r) for r in rows) + more
 
@@ -523,6 +526,14 @@ def read_classification(
                             drop_invalid, notes)
 
 
+def drop_rows(keep: np.ndarray | None, *arrays):
+    """``(n_dropped, arrays…)`` with each array (None passes through) restricted to ``keep``,
+    the mask from :func:`invalid_rows`; ``keep is None`` means nothing was dropped."""
+    if keep is None:
+        return (0, *arrays)
+    return (int((~keep).sum()), *(None if a is None else a[keep] for a in arrays))
+
+
 def read_binary(path: str, target: str | None = None, score: str | None = None, weight: str | None = None,
                 pos_label: str | None = None, drop_invalid: bool = False) -> BinaryData:
     """Read and validate a binary-classification file."""
@@ -537,11 +548,8 @@ def _binary_from(src, table, codes, labels, target_col, score_col, w, weight_col
     if w is not None:
         masks[weight_col] = ~np.isfinite(w)
     keep = invalid_rows(masks, drop_invalid, src.display)
-    n_dropped = 0
+    n_dropped, codes, s, w = drop_rows(keep, codes, s, w)
     if keep is not None:
-        n_dropped = int((~keep).sum())
-        codes, s = codes[keep], s[keep]
-        w = w[keep] if w is not None else None
         present = np.unique(codes)
         labels = [labels[i] for i in present]
         codes = np.searchsorted(present, codes)
@@ -610,13 +618,7 @@ def _multiclass_from(src, table, codes, labels, target_col, score_cols, pred_col
     if w is not None:
         masks[weight_col] = ~np.isfinite(w)
     keep = invalid_rows(masks, drop_invalid, src.display)
-    n_dropped = 0
-    if keep is not None:
-        n_dropped = int((~keep).sum())
-        y = y[keep]
-        scores = scores[keep] if scores is not None else None
-        pred_arr = pred_arr[keep] if pred_arr is not None else None
-        w = w[keep] if w is not None else None
+    n_dropped, y, scores, pred_arr, w = drop_rows(keep, y, scores, pred_arr, w)
     return MulticlassData(y, pred_arr, scores, classes, w, src.display, target_col, score_cols, pred_col, weight_col,
                           n_dropped, notes, _negative_weight_warning(w))
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from evalml_cli.errors import EvalmlError
-from evalml_cli.io import TableSource, invalid_rows, numeric_column
+from evalml_cli.io import TableSource, _negative_weight_warning, _row_list, drop_rows, invalid_rows, numeric_column
 
 REG_TARGET_CANDIDATES = ("y_true", "target", "data", "y", "measured", "observed", "truth", "label")
 REG_PRED_CANDIDATES = ("y_pred", "pred", "prediction", "theory", "model", "fit", "output")
@@ -106,30 +106,15 @@ def read_regression(
     if s is not None:
         masks[sigma_col] = ~np.isfinite(s)
     keep = invalid_rows(masks, drop_invalid, src.display)
-    rows = np.arange(1, n_file + 1)
-    n_dropped = 0
-    if keep is not None:
-        n_dropped = int((~keep).sum())
-        y, preds, rows = y[keep], preds[keep], rows[keep]
-        w = w[keep] if w is not None else None
-        s = s[keep] if s is not None else None
+    n_dropped, y, preds, rows, w, s = drop_rows(keep, y, preds, np.arange(1, n_file + 1), w, s)
     warnings: list[str] = []
     if s is not None:
         from evalml_cli.matrix import validate_sigma
 
-        bad = s <= 0
-        if bad.any():
-            first = int(rows[np.argmax(bad)])
-            raise EvalmlError(
-                f"column {sigma_col!r}: {int(bad.sum())} row(s) have a zero or negative uncertainty "
-                f"(first at data row {first}: {s[np.argmax(bad)]:g})",
-                hint="every sigma must be > 0",
-            )
-        validate_sigma(s, f"column {sigma_col!r}")
+        validate_sigma(s, f"column {sigma_col!r}", rows)
     cov_m = _matrix(cov, n_file, keep, "cov", warnings) if cov is not None else None
     corr_m = _matrix(corr, n_file, keep, "corr", warnings) if corr is not None else None
-    if w is not None and (w < 0).any():
-        warnings.append(f"{int((w < 0).sum())} row(s) have negative weights: weighted means use them as given")
+    warnings += _negative_weight_warning(w)
     return RegressionData(y, preds, w, s, cov_m, corr_m, rows, src.display, target_col, pred_cols, weight_col,
                           sigma_col, cov, corr, n_dropped, notes, warnings)
 
@@ -160,11 +145,6 @@ def check_density_options(likelihood: str | None, p: str | None, q: str | None, 
         raise EvalmlError("--weight applies to --likelihood only", hint="p and q are already distributions")
 
 
-def _first_rows(mask: np.ndarray, rows: np.ndarray, limit: int = 5) -> str:
-    hit = rows[mask][:limit]
-    return ", ".join(str(int(r)) for r in hit) + (", …" if int(mask.sum()) > limit else "")
-
-
 def read_density(
     path: str,
     likelihood: str | None = None,
@@ -184,17 +164,12 @@ def read_density(
         if w is not None:
             masks[w_col] = ~np.isfinite(w)
         keep = invalid_rows(masks, drop_invalid, src.display)
-        rows = np.arange(1, table.num_rows + 1)
-        n_dropped = 0
-        if keep is not None:
-            n_dropped = int((~keep).sum())
-            lik, rows = lik[keep], rows[keep]
-            w = w[keep] if w is not None else None
+        n_dropped, lik, w, rows = drop_rows(keep, lik, w, np.arange(1, table.num_rows + 1))
         bad = lik <= 0
         if bad.any():
             raise EvalmlError(
                 f"column {l_col!r}: {int(bad.sum())} row(s) have a zero or negative likelihood "
-                f"(data rows {_first_rows(bad, rows)}); the log-likelihood is -inf there",
+                f"(data rows {_row_list(bad, rows=rows)}); the log-likelihood is -inf there",
                 hint="a density must be > 0 at every observed sample; check the model or the column",
             )
         return DensityData("likelihood", lik, None, None, w, src.display,
@@ -207,15 +182,11 @@ def read_density(
     pv = numeric_column(table, p_col, src.display)
     qv = numeric_column(table, q_col, src.display)
     keep = invalid_rows({p_col: ~np.isfinite(pv), q_col: ~np.isfinite(qv)}, drop_invalid, src.display)
-    rows = np.arange(1, table.num_rows + 1)
-    n_dropped = 0
-    if keep is not None:
-        n_dropped = int((~keep).sum())
-        pv, qv, rows = pv[keep], qv[keep], rows[keep]
+    n_dropped, pv, qv, rows = drop_rows(keep, pv, qv, np.arange(1, table.num_rows + 1))
     for col, v in ((p_col, pv), (q_col, qv)):
         neg = v < 0
         if neg.any():
-            raise EvalmlError(f"column {col!r}: {int(neg.sum())} negative value(s) (data rows {_first_rows(neg, rows)})",
+            raise EvalmlError(f"column {col!r}: {int(neg.sum())} negative value(s) (data rows {_row_list(neg, rows=rows)})",
                               hint="p and q must be counts or probabilities (>= 0)")
         if not v.sum() > 0:
             raise EvalmlError(f"column {col!r} sums to 0: not a distribution")

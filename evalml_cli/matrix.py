@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from evalml_cli.errors import EvalmlError
+from evalml_cli.io import first_line as _first_line
 
 _FORMATS_HINT = (
     "use .npy (numpy.save), .csv (comma-separated numbers only, no header row) or "
@@ -23,12 +24,6 @@ _FORMATS_HINT = (
 #: Relative tolerance for symmetry (of max |C|) and for a correlation's unit diagonal / bounds.
 SYM_RTOL = 1e-8
 CORR_TOL = 1e-8
-
-
-def _first_line(exc: BaseException) -> str:
-    """A library's error message cut to one line, without numpy's `usecols` advice."""
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text.split("; use `usecols`")[0]
 
 
 def load_matrix(path: str) -> np.ndarray:
@@ -182,7 +177,7 @@ def validate_covariance(c: np.ndarray, n: int, name: str = "covariance", kind: s
             )
 
 
-def validate_sigma(sigma: np.ndarray, name: str) -> None:
+def validate_sigma(sigma: np.ndarray, name: str, rows: np.ndarray | None = None) -> None:
     """Check per-row standard deviations: every one finite and strictly positive.
 
     Raises
@@ -190,16 +185,20 @@ def validate_sigma(sigma: np.ndarray, name: str) -> None:
     EvalmlError
         "column 'sigma': 3 row(s) have a zero or negative uncertainty (first at data row 7: 0)".
 
+    ``rows`` gives each entry's 1-based data row in the file (after ``--drop-invalid``);
+    by default entry i is row i + 1.
+
     Examples
     --------
     >>> validate_sigma(np.array([0.1, 2.0]), "column 'sigma'")  # passes silently
     """
     sigma = np.asarray(sigma, dtype=np.float64)
+    rows = np.arange(1, sigma.shape[0] + 1) if rows is None else rows
     bad = ~np.isfinite(sigma)
     if bad.any():
         i = int(np.argmax(bad))
         raise EvalmlError(
-            f"{name}: {int(bad.sum())} row(s) have a NaN or infinite uncertainty (first at data row {i + 1})",
+            f"{name}: {int(bad.sum())} row(s) have a NaN or infinite uncertainty (first at data row {int(rows[i])})",
             hint="every sigma must be a finite positive number",
         )
     bad = sigma <= 0
@@ -207,6 +206,6 @@ def validate_sigma(sigma: np.ndarray, name: str) -> None:
         i = int(np.argmax(bad))
         raise EvalmlError(
             f"{name}: {int(bad.sum())} row(s) have a zero or negative uncertainty "
-            f"(first at data row {i + 1}: {sigma[i]:g})",
+            f"(first at data row {int(rows[i])}: {sigma[i]:g})",
             hint="sigma is a standard deviation and must be > 0; drop or fix those rows",
         )
