@@ -480,7 +480,7 @@ def read_classification(
     Multiclass when the target has more than two classes, several score columns are given
     (``--score 'p_*'`` or ``p_a,p_b``), or a predicted-label column (``--pred``) is given.
     """
-    src = TableSource(path)
+    src = path if isinstance(path, TableSource) else TableSource(path)
     target_col, t_detected = src.column(target, TARGET_CANDIDATES, "target", "--target")
     score_cols: list[str] = []
     detected_scores = False

@@ -76,7 +76,7 @@ def read_regression(
     corr: str | None = None,
     drop_invalid: bool = False,
 ) -> RegressionData:
-    src = TableSource(path)
+    src = path if isinstance(path, TableSource) else TableSource(path)
     target_col, t_det = src.column(target, REG_TARGET_CANDIDATES, "target", "--target")
     if pred is not None:
         pred_cols = src.columns_matching(pred, "--pred")
@@ -153,7 +153,7 @@ def read_density(
     weight: str | None = None,
     drop_invalid: bool = False,
 ) -> DensityData:
-    src = TableSource(path)
+    src = path if isinstance(path, TableSource) else TableSource(path)
     if likelihood is not None:
         l_col = src.column(likelihood, (), "likelihood", "--likelihood")[0]
         w_col = src.column(weight, (), "weight", "--weight")[0] if weight is not None else None

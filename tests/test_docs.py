@@ -55,3 +55,12 @@ def test_every_json_key_is_in_the_readme(preds, invoke):
 
     for key in json.loads(out):
         assert f"`{key}`" in README, key
+
+
+def test_python_api_example_in_the_readme_runs(monkeypatch, capsys):
+    section = README.split("## Python API", 1)[1].split("\n## ", 1)[0]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    monkeypatch.chdir(ROOT)
+    exec(compile(code, "README.md#python-api", "exec"), {})
+    printed = capsys.readouterr().out.split()
+    assert len(printed) == 6 and all(float(x) == float(x) for x in printed)

@@ -1,0 +1,154 @@
+"""The library: one call per command, the same options as the CLI, a :class:`Report` back.
+
+``data`` is a path (CSV, TSV, gzip, Parquet, …), a pandas ``DataFrame``, a pyarrow ``Table``
+or ``RecordBatch``, or anything that exposes the Arrow C stream (``__arrow_c_stream__``, e.g. a
+polars DataFrame). pandas is imported only when a DataFrame is passed. Every problem with the
+data or the options raises :class:`evalml_cli.errors.EvalmlError` with the message the CLI
+prints.
+
+Examples
+--------
+>>> import evalml_cli
+>>> report = evalml_cli.classify("sample_data/binary.csv", target="y_true", score="y_score")
+>>> round(report.metrics["roc_auc"], 4)
+0.9501
+>>> import pyarrow as pa
+>>> t = pa.table({"y": [0, 0, 1, 1], "s": [0.1, 0.4, 0.35, 0.8]})
+>>> evalml_cli.classify(t, target="y", score="s").metrics["roc_auc"]
+0.75
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Any
+
+from evalml_cli.errors import EvalmlError
+from evalml_cli.report import Report
+
+__all__ = ["classify", "regress", "density"]
+
+
+def _source(data: Any):
+    """A path string for files, else an in-memory source over an Arrow table."""
+    if isinstance(data, (str, os.PathLike)):
+        return os.fspath(data)
+    from evalml_cli.io_memory import MemorySource
+
+    return MemorySource(_to_arrow(data))
+
+
+def _to_arrow(data: Any):
+    import pyarrow as pa
+
+    if isinstance(data, pa.Table):
+        return data
+    if isinstance(data, pa.RecordBatch):
+        return pa.Table.from_batches([data])
+    module = type(data).__module__.split(".")[0]
+    if module == "pandas":
+        import pandas as pd
+
+        if isinstance(data, pd.DataFrame):
+            return pa.Table.from_pandas(data, preserve_index=False)
+    if hasattr(data, "__arrow_c_stream__"):
+        return pa.table(data)
+    raise EvalmlError(
+        f"cannot evaluate an object of type {type(data).__name__}",
+        hint="pass a file path, a pandas DataFrame, a pyarrow Table or an object with __arrow_c_stream__",
+    )
+
+
+def classify(
+    data: Any,
+    *,
+    target: str | None = None,
+    score: str | None = None,
+    pred: str | None = None,
+    task: str | None = None,
+    weight: str | None = None,
+    pos_label: str | None = None,
+    threshold: float = 0.5,
+    top_k: int | None = None,
+    normalize: str | None = None,
+    normalize_scores: str | None = None,
+    show_classes: int = 20,
+    drop_invalid: bool = False,
+) -> Report:
+    """Binary or multiclass classification metrics, as ``evalml classify``.
+
+    Options are those of the command line (``--pos-label`` → ``pos_label``…). Binary vs
+    multiclass is detected unless ``task`` is ``"binary"`` or ``"multiclass"``.
+    """
+    from evalml_cli import evaluate, io
+
+    if not math.isfinite(threshold):
+        raise EvalmlError(f"--threshold must be a finite number, got {threshold}")
+    if task not in (None, "binary", "multiclass"):
+        raise EvalmlError(f"task must be 'binary' or 'multiclass', got {task!r}")
+    if normalize not in (None, "true", "pred", "all"):
+        raise EvalmlError(f"normalize must be 'true', 'pred' or 'all', got {normalize!r}")
+    if normalize_scores not in (None, "softmax", "renormalize"):
+        raise EvalmlError(f"normalize_scores must be 'softmax' or 'renormalize', got {normalize_scores!r}")
+    if top_k is not None and top_k < 1:
+        raise EvalmlError(f"top_k must be at least 1, got {top_k}")
+    data_ = io.read_classification(_source(data), target, score, weight, pos_label, drop_invalid, pred, task)
+    if isinstance(data_, io.BinaryData):
+        report = evaluate.classify_binary(data_, threshold)
+        ignored = [name for name, value in (("--top-k", top_k), ("--normalize", normalize),
+                                            ("--normalize-scores", normalize_scores)) if value is not None]
+        if show_classes != 20:
+            ignored.append("--show-classes")
+        if ignored:
+            report.warnings.append(f"{', '.join(ignored)} {'is' if len(ignored) == 1 else 'are'} ignored for binary data "
+                                   "(multiclass only)")
+        return report
+    report = evaluate.classify_multiclass(
+        data_, top_k=top_k, normalize=normalize, normalize_scores=normalize_scores, show_classes=show_classes,
+    )
+    if pos_label is not None:
+        report.warnings.append("--pos-label is ignored for multiclass data")
+    if threshold != 0.5:
+        report.warnings.append("--threshold is ignored for multiclass data (the predicted class is the argmax)")
+    return report
+
+
+def regress(
+    data: Any,
+    *,
+    target: str | None = None,
+    pred: str | None = None,
+    weight: str | None = None,
+    sigma: str | None = None,
+    cov: str | None = None,
+    corr: str | None = None,
+    n_params: int = 0,
+    drop_invalid: bool = False,
+) -> Report:
+    """Regression metrics, as ``evalml regress`` (``cov``/``corr`` are matrix file paths)."""
+    from evalml_cli import evaluate_regression
+    from evalml_cli.io_regression import check_uncertainty_options, read_regression
+
+    if n_params < 0:
+        raise EvalmlError(f"n_params must be ≥ 0, got {n_params}")
+    check_uncertainty_options(sigma, cov, corr, None)
+    data_ = read_regression(_source(data), target, pred, weight, sigma, cov, corr, drop_invalid)
+    return evaluate_regression.regress(data_, n_params)
+
+
+def density(
+    data: Any,
+    *,
+    likelihood: str | None = None,
+    p: str | None = None,
+    q: str | None = None,
+    weight: str | None = None,
+    drop_invalid: bool = False,
+) -> Report:
+    """Density metrics, as ``evalml density``: NLL of samples, or KL/JS of two histograms."""
+    from evalml_cli import evaluate_regression
+    from evalml_cli.io_regression import check_density_options, read_density
+
+    check_density_options(likelihood, p, q, weight)
+    return evaluate_regression.density(read_density(_source(data), likelihood, p, q, weight, drop_invalid))
