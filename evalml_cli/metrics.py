@@ -122,3 +122,34 @@ def lookup(task: str, name: str) -> Metric | None:
 
 def count_names(task: str) -> frozenset[str]:
     return frozenset(m.name for m in BY_TASK.get(task, {}).values() if m.kind == "count")
+
+
+#: Headline metrics first, per task (issue 8 item 25); names not listed keep their order after
+#: these, and the ``_LAST`` ones (raw counts) close the list.
+_HEADLINE: dict[str, tuple[str, ...]] = {
+    BINARY: ("roc_auc", "average_precision", "log_loss", "f1", "precision", "recall", "accuracy",
+             "balanced_accuracy", "specificity", "mcc", "brier"),
+    REGRESSION: ("chi2", "ndof", "p_value"),
+}
+_LAST: dict[str, tuple[str, ...]] = {BINARY: ("tp", "fp", "tn", "fn")}
+
+
+def display_order(task: str, names) -> list[str]:
+    """``names`` in the order the table and the JSON report show them: the task's headline
+    metrics first (binary: roc_auc, average_precision, log_loss, f1, …; regression: chi2,
+    ndof, p_value when present), then every other name in its given order, then the raw
+    counts (binary tp, fp, tn, fn).
+
+    Examples
+    --------
+    >>> display_order("binary", ["tp", "fp", "accuracy", "roc_auc", "new_metric"])
+    ['roc_auc', 'accuracy', 'new_metric', 'tp', 'fp']
+    >>> display_order("regression", ["mse", "chi2", "p_value", "ndof"])
+    ['chi2', 'ndof', 'p_value', 'mse']
+    """
+    names = list(names)
+    present = set(names)
+    first = [n for n in _HEADLINE.get(task, ()) if n in present]
+    last = [n for n in _LAST.get(task, ()) if n in present]
+    placed = set(first) | set(last)
+    return first + [n for n in names if n not in placed] + last

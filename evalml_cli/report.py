@@ -37,13 +37,19 @@ class Report:
     extra: dict[str, Any] = field(default_factory=dict)
     display: dict[str, Any] = field(default_factory=dict)  # renderer hints, not part of JSON
 
+    def ordered_metrics(self) -> dict[str, float | None]:
+        """``metrics`` with the task's headline metrics first (``metrics.display_order``)."""
+        from evalml_cli.metrics import display_order
+
+        return {name: self.metrics[name] for name in display_order(self.task, self.metrics)}
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "task": self.task,
             "n": self.n,
             "n_dropped": self.n_dropped,
             "inputs": dict(self.inputs),
-            "metrics": dict(self.metrics),
+            "metrics": self.ordered_metrics(),
         }
         out.update(self.extra)
         out["warnings"] = list(self.warnings)
