@@ -71,7 +71,14 @@ def classify(
         data = io.read_classification(path, target, score, weight, pos_label, drop_invalid, pred,
                                       task.value if task else None)
         if isinstance(data, io.BinaryData):
-            return evaluate.classify_binary(data, threshold)
+            report = evaluate.classify_binary(data, threshold)
+            ignored = [name for name, given in (("--top-k", top_k is not None), ("--normalize", normalize is not None),
+                                                ("--normalize-scores", normalize_scores is not None),
+                                                ("--show-classes", show_classes != 20)) if given]
+            if ignored:
+                report.warnings.append(f"{', '.join(ignored)} {'is' if len(ignored) == 1 else 'are'} ignored "
+                                       "for binary data (multiclass only)")
+            return report
         report = evaluate.classify_multiclass(
             data,
             top_k=top_k,
@@ -86,4 +93,5 @@ def classify(
         return report
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require,
-        known=metrics.names_for(metrics.BINARY, metrics.MULTICLASS), per_class=set(metrics.PER_CLASS_NAMES))
+        known=metrics.names_for(metrics.BINARY, metrics.MULTICLASS), per_class=set(metrics.PER_CLASS_NAMES),
+        inputs={"FILE": path})
