@@ -12,6 +12,16 @@ from evalml_cli.commands._common import (
 )  # fmt: skip
 
 
+EXAMPLES = """
+  evalml classify preds.csv          # columns detected, table on stdout
+  evalml classify preds.parquet -t y -s p -f json -o report.json
+  evalml classify test.parquet -q -r 'roc_auc>=0.90' -r 'log_loss<=0.35'
+  evalml classify events.parquet -t process -s bdt -w weight --pos-label signal
+  evalml classify multi.csv -t label -s 'p_*' --top-k 3 -r 'recall[electron]>=0.9'
+  cat preds.csv | evalml classify - -f markdown >> "$GITHUB_STEP_SUMMARY"
+"""
+
+
 class Task(str, Enum):
     binary = "binary"
     multiclass = "multiclass"
@@ -41,7 +51,7 @@ def classify(
     weight: WeightOpt = None,
     pos_label: Annotated[Optional[str], typer.Option("--pos-label", metavar="VALUE",
                          help="Target value of the positive class (needed unless labels are 0/1, -1/1 or booleans).")] = None,
-    threshold: Annotated[float, typer.Option("--threshold", "-T", help="A row is predicted positive when score >= T.")] = 0.5,
+    threshold: Annotated[float, typer.Option("--threshold", "-T", metavar="T", help="A row is predicted positive when score >= T.")] = 0.5,
     top_k: Annotated[Optional[int], typer.Option("--top-k", min=1, metavar="K",
                      help="Multiclass: also report top_k_accuracy (true class among the K highest scores).")] = None,
     normalize: Annotated[Optional[Normalize], typer.Option("--normalize",

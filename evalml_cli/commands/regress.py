@@ -10,6 +10,18 @@ from evalml_cli.commands._common import (
     DropInvalidOpt, FormatOpt, OutputOpt, QuietOpt, RequireOpt, WeightOpt, fail, run,
 )  # fmt: skip
 
+REGRESS_EXAMPLES = """
+  evalml regress preds.csv -t y -p y_pred     # mse, rmse, mae, r2, bias
+  evalml regress data.csv -t measured -p theory --sigma err -r 'p_value>=0.05'
+  evalml regress data.csv -t measured -p theory --cov cov.npy --n-params 2 --pulls pulls.csv
+  evalml regress preds.parquet -t y -p 'rep_*' -f json -o report.json
+"""
+
+DENSITY_EXAMPLES = """
+  evalml density samples.csv -l likelihood -r 'mean_nll<=1.2'
+  evalml density hist.csv --p observed --q expected -r 'kl_divergence<=0.01'
+"""
+
 FileArg = Annotated[str, typer.Argument(metavar="FILE", help="Data file: .csv, .csv.gz, .tsv, .parquet, or - for CSV on stdin.")]
 
 
