@@ -80,7 +80,7 @@ class EvalmlGroup(TyperGroup):
             name = next((a for a in argv if a in self.commands), None)
             _stderr(usage_line(exc, f"evalml {name}" if name else "evalml"))
             code = 2
-        except _cx.Abort:
+        except typer.Abort:
             _stderr("evalml: error: aborted")
             code = 2
         except _cx.ClickException as exc:  # pragma: no cover - evalml raises none itself
