@@ -342,3 +342,12 @@ def test_degrade_maps_the_report_symbols():
     assert degrade("électron ☃", "ascii") == "electron ?"
     assert degrade("χ²", "utf-8") == "χ²"
     assert degrade("· é", "latin-1") == "· é"
+
+
+def test_density_output_naming_its_input_is_refused(invoke, tmp_path):
+    data = tmp_path / "hist.csv"
+    data.write_bytes((SAMPLES / "hist.csv").read_bytes())
+    before = data.read_bytes()
+    code, _, err = invoke("density", str(data), "-o", str(data))
+    assert code == 2 and "is the input FILE" in err
+    assert data.read_bytes() == before
