@@ -348,6 +348,6 @@ def test_density_output_naming_its_input_is_refused(invoke, tmp_path):
     data = tmp_path / "hist.csv"
     data.write_bytes((SAMPLES / "hist.csv").read_bytes())
     before = data.read_bytes()
-    code, _, err = invoke("density", str(data), "-o", str(data))
+    code, _, err = invoke("density", str(data), "--p", "observed", "--q", "expected", "-o", str(data))
     assert code == 2 and "is the input FILE" in err
     assert data.read_bytes() == before
