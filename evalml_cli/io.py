@@ -672,39 +672,4 @@ def _positive_class(labels: list, pos_label: str | None, target: str, display: s
 # --------------------------------------------------------------------------------------------
 # Output
 
-
-def check_writable(path: str, option: str = "") -> Path:
-    """The directory ``path`` will be written in; EvalmlError if it is missing or ``path`` is a
-    directory. Lets a command check every destination before it writes the first one."""
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    what = f"{option} {path}" if option else path
-    if not directory.is_dir():
-        raise EvalmlError(f"cannot write {what}: directory {str(directory)!r} does not exist")
-    if target.is_dir():
-        raise EvalmlError(f"cannot write {what}: it is a directory")
-    return directory
-
-
-def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` via a temp file in the same directory and a rename.
-
-    A reader never sees a half-written report, and nothing is left at ``path`` on error.
-    """
-    import tempfile
-
-    directory = check_writable(path)
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise EvalmlError(f"cannot write {path}: {exc.strerror or exc}") from None
+from evalml_cli.output import check_writable, write_atomic  # noqa: F401

@@ -12,6 +12,16 @@ from evalml_cli.commands._common import (
 )  # fmt: skip
 
 
+EXAMPLES = """
+  evalml classify preds.csv          # columns detected, table on stdout
+  evalml classify preds.parquet -t y -s p -f json -o report.json
+  evalml classify test.parquet -q -r 'roc_auc>=0.90' -r 'log_loss<=0.35'
+  evalml classify events.parquet -t process -s bdt -w weight --pos-label signal
+  evalml classify multi.csv -t label -s 'p_*' --top-k 3 -r 'recall[electron]>=0.9'
+  cat preds.csv | evalml classify - -f markdown >> "$GITHUB_STEP_SUMMARY"
+"""
+
+
 class Task(str, Enum):
     binary = "binary"
     multiclass = "multiclass"
@@ -41,7 +51,7 @@ def classify(
     weight: WeightOpt = None,
     pos_label: Annotated[Optional[str], typer.Option("--pos-label", metavar="VALUE",
                          help="Target value of the positive class (needed unless labels are 0/1, -1/1 or booleans).")] = None,
-    threshold: Annotated[float, typer.Option("--threshold", "-T", help="A row is predicted positive when score >= T.")] = 0.5,
+    threshold: Annotated[float, typer.Option("--threshold", "-T", metavar="T", help="A row is predicted positive when score >= T.")] = 0.5,
     top_k: Annotated[Optional[int], typer.Option("--top-k", min=1, metavar="K",
                      help="Multiclass: also report top_k_accuracy (true class among the K highest scores).")] = None,
     normalize: Annotated[Optional[Normalize], typer.Option("--normalize",
@@ -71,7 +81,14 @@ def classify(
         data = io.read_classification(path, target, score, weight, pos_label, drop_invalid, pred,
                                       task.value if task else None)
         if isinstance(data, io.BinaryData):
-            return evaluate.classify_binary(data, threshold)
+            report = evaluate.classify_binary(data, threshold)
+            ignored = [name for name, given in (("--top-k", top_k is not None), ("--normalize", normalize is not None),
+                                                ("--normalize-scores", normalize_scores is not None),
+                                                ("--show-classes", show_classes != 20)) if given]
+            if ignored:
+                report.warnings.append(f"{', '.join(ignored)} {'is' if len(ignored) == 1 else 'are'} ignored "
+                                       "for binary data (multiclass only)")
+            return report
         report = evaluate.classify_multiclass(
             data,
             top_k=top_k,
@@ -86,4 +103,5 @@ def classify(
         return report
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require,
-        known=metrics.names_for(metrics.BINARY, metrics.MULTICLASS), per_class=set(metrics.PER_CLASS_NAMES))
+        known=metrics.names_for(metrics.BINARY, metrics.MULTICLASS), per_class=set(metrics.PER_CLASS_NAMES),
+        inputs={"FILE": path})
