@@ -1,0 +1,136 @@
+"""Numeric edge cases (issue 8 items 3, 4, 5, 17): negative event weights, weights at the ends of
+the float64 range, histograms whose sum overflows, and no raw NumPy warning on stderr."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from sklearn import metrics as skm
+
+from evalml_cli.kernels.binary import binary_compute, binary_update, ranking_metrics, threshold_metrics
+from evalml_cli.kernels.multiclass import multiclass_compute, multiclass_update
+
+SCALES = [1e-170, 1e-160, 1.0, 1e160, 1e300]
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. average precision with negative weights
+# ---------------------------------------------------------------------------------------------
+
+
+def _sk_average_precision(y, s, w):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return skm.average_precision_score(y, s, sample_weight=w)
+
+
+def test_average_precision_is_null_when_tp_plus_fp_nets_to_zero_on_four_rows():
+    # At score 0.9 one positive (+1) and one negative (−1): TP + FP = 0, precision undefined.
+    # The old kernel took that precision as 1 (AP = 1.0); scikit-learn takes 0 (AP = 0.0).
+    y = np.array([1, 0, 0, 0], bool)
+    s = np.array([0.9, 0.9, 0.5, 0.1])
+    w = np.array([1.0, -1.0, 1.0, 1.0])
+    assert _sk_average_precision(y, s, w) == 0.0
+    ms = ranking_metrics(binary_update(y, s, w))
+    assert math.isnan(ms.values["average_precision"])
+    assert "TP + FP" in ms.reasons["average_precision"]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_average_precision_with_pm1_weights_equals_sklearn_or_is_null(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(4, 30))
+    y = rng.integers(0, 2, n).astype(bool)
+    s = rng.integers(0, 6, n) / 5.0  # ties
+    w = rng.choice([-1.0, 1.0], n, p=[0.3, 0.7])
+    st = binary_update(y, s, w)
+    ap = ranking_metrics(st).values["average_precision"]
+    pos, neg = st.pos[::-1], st.neg[::-1]
+    predicted = np.cumsum(pos) + np.cumsum(neg)
+    defined = pos.sum() > 0 and bool((predicted[pos != 0] > 0).all())
+    if defined:
+        assert math.isclose(ap, _sk_average_precision(y, s, w), rel_tol=1e-9, abs_tol=1e-12)
+    else:
+        assert math.isnan(ap)
+
+
+def test_average_precision_with_positive_weights_is_unchanged_and_matches_sklearn():
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 200).astype(bool)
+    s = rng.random(200).round(2)
+    w = rng.random(200)
+    w[:10] = 0.0  # zero weights never make a contributing level undefined
+    ap = ranking_metrics(binary_update(y, s, w)).values["average_precision"]
+    assert math.isclose(ap, skm.average_precision_score(y, s, sample_weight=w), rel_tol=1e-9)
+
+
+def test_mcc_is_null_when_two_margins_are_negative():
+    # TP+FP < 0 and TP+FN < 0 make the product of the four margins positive: still undefined.
+    y = np.array([1, 0, 1, 0], bool)
+    s = np.array([0.9, 0.8, 0.2, 0.1])
+    w = np.array([-2.0, 1.0, 1.0, 1.0])
+    ms = threshold_metrics(binary_update(y, s, w), 0.5)
+    tp, fp, tn, fn = (ms.values[k] for k in ("tp", "fp", "tn", "fn"))
+    assert (tp + fp) * (tp + fn) * (tn + fp) * (tn + fn) > 0 and tp + fp < 0 and tp + fn < 0
+    assert math.isnan(ms.values["mcc"])
+
+
+def test_multiclass_mcc_is_null_when_both_covariances_are_negative():
+    # s² − Σ t² < 0 and s² − Σ p² < 0 (negative net class weights): the product is positive.
+    y = np.array([0, 1, 2, 0, 1, 2])
+    w = np.array([3.0, -2.0, -2.0, 0.5, 0.5, 0.5])
+    cm_state = multiclass_update(y, y, 3, weight=w)
+    ms = multiclass_compute(cm_state).metrics
+    assert math.isnan(ms.values["mcc"])
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. weights at the ends of the float64 range
+# ---------------------------------------------------------------------------------------------
+
+
+def _binary_case(n=300, seed=0):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n).astype(bool)
+    s = rng.random(n).round(2)
+    w = rng.uniform(0.5, 2.0, n)
+    return y, s, w
+
+
+@pytest.mark.parametrize("c", SCALES)
+def test_binary_metrics_are_invariant_to_a_common_weight_factor(c):
+    y, s, w = _binary_case()
+    base = binary_compute(binary_update(y, s, w)).values
+    scaled = binary_compute(binary_update(y, s, w * c)).values
+    for name in ("roc_auc", "average_precision", "mcc", "log_loss", "brier", "precision", "recall", "f1"):
+        assert math.isclose(scaled[name], base[name], rel_tol=1e-12), (name, scaled[name], base[name])
+    assert math.isclose(base["roc_auc"], skm.roc_auc_score(y, s, sample_weight=w), rel_tol=1e-12)
+    assert math.isclose(base["mcc"], skm.matthews_corrcoef(y, s >= 0.5, sample_weight=w), rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("c", SCALES)
+def test_uniform_weights_give_the_unweighted_auc(c):
+    y, s, _ = _binary_case(seed=1)
+    unweighted = ranking_metrics(binary_update(y, s)).values
+    scaled = ranking_metrics(binary_update(y, s, np.full(y.shape, c))).values
+    assert math.isclose(scaled["roc_auc"], unweighted["roc_auc"], rel_tol=1e-12)
+    assert math.isclose(scaled["roc_auc"], skm.roc_auc_score(y, s), rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("c", SCALES)
+def test_multiclass_metrics_are_invariant_to_a_common_weight_factor(c):
+    rng = np.random.default_rng(5)
+    n, k = 400, 4
+    y = rng.integers(0, k, n)
+    scores = rng.dirichlet(np.ones(k), n)
+    pred = scores.argmax(axis=1)
+    w = rng.uniform(0.5, 2.0, n)
+    base = multiclass_compute(multiclass_update(y, pred, k, scores, w, True)).metrics.values
+    scaled = multiclass_compute(multiclass_update(y, pred, k, scores, w * c, True)).metrics.values
+    for name in ("mcc", "cohen_kappa", "accuracy", "roc_auc_ovr_macro", "log_loss", "f1_macro"):
+        assert math.isclose(scaled[name], base[name], rel_tol=1e-12), (name, scaled[name], base[name])
+    assert math.isclose(base["mcc"], skm.matthews_corrcoef(y, pred, sample_weight=w), rel_tol=1e-12)
+    assert math.isclose(base["cohen_kappa"], skm.cohen_kappa_score(y, pred, sample_weight=w), rel_tol=1e-12)
