@@ -134,3 +134,41 @@ def test_multiclass_metrics_are_invariant_to_a_common_weight_factor(c):
         assert math.isclose(scaled[name], base[name], rel_tol=1e-12), (name, scaled[name], base[name])
     assert math.isclose(base["mcc"], skm.matthews_corrcoef(y, pred, sample_weight=w), rel_tol=1e-12)
     assert math.isclose(base["cohen_kappa"], skm.cohen_kappa_score(y, pred, sample_weight=w), rel_tol=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. histograms whose sum overflows float64
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e300, 3e307])
+def test_kl_and_js_of_huge_counts_match_scipy_on_scaled_data(scale):
+    from scipy.spatial.distance import jensenshannon
+    from scipy.special import rel_entr
+
+    from evalml_cli.kernels.density import kl
+
+    p0 = np.array([5.0, 3.0, 1.0, 0.5, 0.5])
+    q0 = np.array([4.0, 4.0, 1.0, 1.0, 0.5])
+    p, q = p0 * scale, q0 * scale
+    with np.errstate(over="ignore"):
+        assert np.isfinite(p).all() and (scale < 1e307 or not np.isfinite(p.sum()))  # 3e307: the sum overflows
+    ms = kl(p, q)
+    pn, qn = p / p.max(), q / q.max()
+    pn, qn = pn / pn.sum(), qn / qn.sum()
+    assert math.isclose(ms.values["kl_divergence"], rel_entr(pn, qn).sum(), rel_tol=1e-12)
+    assert math.isclose(ms.values["kl_divergence_reverse"], rel_entr(qn, pn).sum(), rel_tol=1e-12)
+    assert math.isclose(ms.values["js_divergence"], jensenshannon(pn, qn) ** 2, rel_tol=1e-9)
+    assert ms.values["kl_divergence"] > 0.01
+
+
+@pytest.mark.parametrize("c", [*SCALES, 1e307])
+def test_mean_nll_is_invariant_to_a_common_weight_factor(c):
+    from evalml_cli.kernels.density import nll
+
+    rng = np.random.default_rng(4)
+    L = rng.uniform(0.01, 2.0, 50)
+    w = rng.uniform(0.5, 2.0, 50)
+    base = nll(L, w).values["mean_nll"]
+    assert math.isclose(nll(L, w * c).values["mean_nll"], base, rel_tol=1e-12)
+    assert math.isclose(base, float(np.average(-np.log(L), weights=w)), rel_tol=1e-12)
