@@ -172,3 +172,73 @@ def test_mean_nll_is_invariant_to_a_common_weight_factor(c):
     base = nll(L, w).values["mean_nll"]
     assert math.isclose(nll(L, w * c).values["mean_nll"], base, rel_tol=1e-12)
     assert math.isclose(base, float(np.average(-np.log(L), weights=w)), rel_tol=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# 26. multiclass log_loss of probabilities rounded to 4 decimals
+# ---------------------------------------------------------------------------------------------
+
+
+def _multiclass_file(tmp_path, probs, y, name="mc.csv"):
+    k = probs.shape[1]
+    lines = ["y," + ",".join(f"p_{c}" for c in range(k))]
+    lines += [f"{t}," + ",".join(f"{v:.{8}g}" for v in row) for t, row in zip(y, probs)]
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_log_loss_of_rounded_probabilities_matches_sklearn(tmp_path, invoke):
+    import json
+
+    rng = np.random.default_rng(0)
+    n, k = 500, 10
+    probs = rng.dirichlet(np.ones(k) * 0.5, n).round(4)
+    y = rng.integers(0, k, n)
+    assert np.abs(probs.sum(axis=1) - 1).max() > 1e-6  # the old ±1e-6 check refused these rows
+    code, out, err = invoke("classify", str(_multiclass_file(tmp_path, probs, y)), "-t", "y", "-s", "p_*", "-f", "json")
+    assert code == 0, err
+    rep = json.loads(out)
+    ref = skm.log_loss(y, probs / probs.sum(axis=1, keepdims=True), labels=list(range(k)))
+    assert rep["metrics"]["log_loss"] == pytest.approx(ref, rel=1e-9)
+    assert any("divided by its sum" in w for w in rep["warnings"])
+
+
+def test_rows_far_from_one_still_give_a_null_log_loss(tmp_path, invoke):
+    import json
+
+    probs = np.array([[0.5, 0.3, 0.1], [0.2, 0.2, 0.2], [0.1, 0.1, 0.8]])  # 0.9 and 0.6 are not rounding
+    code, out, _ = invoke("classify", str(_multiclass_file(tmp_path, probs, [0, 1, 2])), "-t", "y", "-s", "p_*", "-f", "json")
+    rep = json.loads(out)
+    assert code == 0 and rep["metrics"]["log_loss"] is None
+    assert not any("divided by its sum" in w for w in rep["warnings"])
+
+
+# ---------------------------------------------------------------------------------------------
+# 27. warnings on suspicious scores
+# ---------------------------------------------------------------------------------------------
+
+BINARY_Y = [0, 0, 1, 1, 0, 1, 0, 1]
+SUSPICIOUS = {
+    "percentages": ([10, 40, 35, 80, 20, 90, 5, 60], [], "percentages"),
+    "logits": ([-2.1, -0.4, 0.35, 1.8, -1.0, 2.2, -3.0, 0.6], [], "--threshold 0"),
+    "hard": ([0, 0, 1, 1, 0, 1, 1, 1], [], "hard 0/1"),
+    "swapped": ([0.9, 0.6, 0.35, 0.1, 0.8, 0.2, 0.7, 0.3], [], "below 0.5"),
+    "fine": ([0.1, 0.4, 0.35, 0.8, 0.2, 0.9, 0.05, 0.6], [], None),
+    "logits with a threshold": ([-2.1, -0.4, 0.35, 1.8, -1.0, 2.2, -3.0, 0.6], ["-T", "0"], None),
+}
+
+
+@pytest.mark.parametrize("case", list(SUSPICIOUS))
+def test_suspicious_scores_warn_only_when_the_condition_holds(case, tmp_path, invoke):
+    import json
+
+    scores, extra, needle = SUSPICIOUS[case]
+    path = tmp_path / "b.csv"
+    path.write_text("y,s\n" + "".join(f"{t},{s}\n" for t, s in zip(BINARY_Y, scores)))
+    code, out, err = invoke("classify", str(path), "-t", "y", "-s", "s", *extra, "-f", "json")
+    assert code == 0, err
+    warns = json.loads(out)["warnings"]
+    markers = ("percentages", "--threshold 0", "hard 0/1", "below 0.5")
+    hits = [m for m in markers if any(m in w for w in warns)]
+    assert hits == ([needle] if needle else []), warns

@@ -84,6 +84,24 @@ def rows_are_probabilities(scores: np.ndarray, tol: float = 1e-6) -> bool:
     return bool((scores >= 0).all() and (scores <= 1).all() and np.abs(scores.sum(axis=1) - 1.0).max() <= tol)
 
 
+def rounding_tolerance(scores: np.ndarray, max_decimals: int = 8) -> float:
+    """How far from 1 a row sum of probabilities rounded to d decimals may be: K·½·10⁻ᵈ.
+
+    d is the fewest decimals (1 … ``max_decimals``) that represent every score exactly (to
+    1e-9); each of the K rounded scores is off by at most ½·10⁻ᵈ. Scores with more decimals
+    (not rounded) get the plain 1e-6; the result is capped at 0.01·K (2 decimals).
+
+    >>> rounding_tolerance(np.array([[0.3333, 0.3333, 0.3333]]))
+    0.00015000000000000001
+    """
+    k = scores.shape[1] if scores.ndim == 2 else 1
+    for d in range(1, max_decimals + 1):
+        scaled = scores * 10.0**d
+        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(1.0, np.abs(scaled))):
+            return max(1e-6, min(k * 0.5 * 10.0**-d, 0.01 * k))
+    return 1e-6
+
+
 def true_class_rank(y: np.ndarray, scores: np.ndarray) -> np.ndarray:
     """Rank of the true class among each row's scores (0 = top).
 
