@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from evalml_cli import io, metrics
+from evalml_cli.evaluate_regression import quiet_numpy
 from evalml_cli.kernels.binary import binary_compute, binary_update
 from evalml_cli.report import Report, metrics_from
 
@@ -41,6 +42,7 @@ def suspicious_scores(distinct: "np.ndarray", threshold: float, roc_auc: float |
     return out
 
 
+@quiet_numpy
 def classify_binary(data: io.BinaryData, threshold: float = 0.5) -> Report:
     """Every binary metric of ``data`` at ``score >= threshold``.
 
@@ -69,7 +71,9 @@ def classify_binary(data: io.BinaryData, threshold: float = 0.5) -> Report:
         "class_counts": {"positive": n_pos, "negative": int(data.y.shape[0]) - n_pos},
     }
     if data.weight is not None:
-        extra["sum_weights"] = float(data.weight.sum())
+        from evalml_cli.report import finite_or_none
+
+        extra["sum_weights"] = finite_or_none(data.weight.sum())  # None when it overflows float64
     return Report(
         task=metrics.BINARY,
         n=int(data.y.shape[0]),
@@ -82,6 +86,7 @@ def classify_binary(data: io.BinaryData, threshold: float = 0.5) -> Report:
     )
 
 
+@quiet_numpy
 def classify_multiclass(
     data: io.MulticlassData,
     top_k: int | None = None,

@@ -12,10 +12,27 @@ from typing import TYPE_CHECKING
 from evalml_cli import metrics
 from evalml_cli.report import Report, metrics_from
 
+
+def quiet_numpy(func):
+    """Run ``func`` under ``np.errstate(all="ignore")``: kernels turn every NaN/inf they can make
+    (0/0 with zero or negative weights, sums of weights beyond 1.8e308) into a null metric with
+    a reason, so NumPy's own RuntimeWarning must never reach stderr (issue 8 item 17)."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        import numpy as np
+
+        with np.errstate(all="ignore"):
+            return func(*args, **kwargs)
+
+    return wrapper
+
 if TYPE_CHECKING:
     from evalml_cli.io_regression import DensityData, RegressionData
 
 
+@quiet_numpy
 def regress(data: RegressionData, n_params: int = 0, quantile: float = 0.5) -> Report:
     """Regression metrics of the (mean) prediction; χ², p-value and pulls with uncertainties;
     the bias–variance decomposition across replicas when there are several prediction columns.
@@ -96,6 +113,7 @@ def regress(data: RegressionData, n_params: int = 0, quantile: float = 0.5) -> R
     )
 
 
+@quiet_numpy
 def density(data: DensityData) -> Report:
     """Negative log-likelihood of per-sample densities (``mode == "likelihood"``), or the KL
     divergences both ways and the Jensen–Shannon divergence of two histograms (``"kl"``).

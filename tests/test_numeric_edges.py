@@ -242,3 +242,55 @@ def test_suspicious_scores_warn_only_when_the_condition_holds(case, tmp_path, in
     markers = ("percentages", "--threshold 0", "hard 0/1", "below 0.5")
     hits = [m for m in markers if any(m in w for w in warns)]
     assert hits == ([needle] if needle else []), warns
+
+
+# ---------------------------------------------------------------------------------------------
+# 17. no raw NumPy RuntimeWarning on stderr
+# ---------------------------------------------------------------------------------------------
+
+EDGE_FILES = {
+    "negative-weights.csv": ("y,s,w\n1,0.9,1\n0,0.9,-1\n0,0.5,1\n0,0.1,1\n", ["classify", "-t", "y", "-s", "s", "-w", "w"]),
+    "zero-weights.csv": ("y,s,w\n1,0.9,0\n0,0.8,0\n1,0.5,0\n0,0.1,0\n", ["classify", "-t", "y", "-s", "s", "-w", "w"]),
+    "huge-weights.csv": ("y,s,w\n1,0.9,1e300\n0,0.8,1e308\n1,0.8,1e308\n0,0.1,1e308\n", ["classify", "-t", "y", "-s", "s", "-w", "w"]),
+    "tiny-weights.csv": ("y,s,w\n1,0.9,1e-320\n0,0.8,1e-320\n1,0.5,1e-320\n0,0.1,1e-320\n", ["classify", "-t", "y", "-s", "s", "-w", "w"]),
+    "one-class.csv": ("y,s\n1,0.9\n1,0.8\n1,0.5\n", ["classify", "-t", "y", "-s", "s"]),
+    "constant.csv": ("y,s\n1,0.5\n0,0.5\n1,0.5\n", ["classify", "-t", "y", "-s", "s"]),
+    "huge-scores.csv": ("y,s\n1,1e300\n0,-1e300\n1,1e308\n", ["classify", "-t", "y", "-s", "s"]),
+    "multiclass.csv": ("y,p_a,p_b,p_c,w\na,0.5,0.3,0.2,1e308\nb,0.2,0.6,0.2,1e308\nc,0.1,0.1,0.8,-1e308\na,0.3,0.3,0.4,0\n",
+                       ["classify", "-t", "y", "-s", "p_*", "-w", "w"]),
+    "regression.csv": ("data,theory,w\n1e200,-1e200,1e308\n2,1,1e308\n3,3,1e308\n", ["regress", "-t", "data", "-p", "theory", "-w", "w"]),
+    "regression-zero.csv": ("data,theory,w\n1,1,1\n1,2,-1\n", ["regress", "-t", "data", "-p", "theory", "-w", "w"]),
+    "hist.csv": ("observed,expected\n1e307,1e307\n1e307,0\n0,1e307\n", ["density", "--p", "observed", "--q", "expected"]),
+    "likelihood.csv": ("model_pdf,w\n1e-300,1e308\n1e-300,1e308\n", ["density", "-l", "model_pdf", "-w", "w"]),
+}
+
+
+@pytest.mark.parametrize("name", list(EDGE_FILES))
+def test_no_numpy_runtime_warning_reaches_stderr(name, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    text, args = EDGE_FILES[name]
+    path = tmp_path / name
+    path.write_text(text)
+    cmd, *opts = args
+    proc = subprocess.run(
+        [sys.executable, "-W", "error::RuntimeWarning", "-m", "evalml_cli", cmd, str(path), *opts, "-f", "json"],
+        capture_output=True, text=True, timeout=60, env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Warning" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr
+
+
+@pytest.mark.xfail(reason="io_regression.read_density checks v.sum() > 0, which overflows (not this helper's file)",
+                   strict=False)
+def test_histogram_counts_whose_sum_overflows_read_without_warning(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "h.csv"
+    path.write_text("observed,expected\n1e308,1e308\n1e308,1e308\n5e307,1e308\n")
+    proc = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", "-m", "evalml_cli", "density", str(path),
+                           "--p", "observed", "--q", "expected"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "Warning" not in proc.stderr, proc.stderr
