@@ -49,6 +49,7 @@ def regress(
                     help="Correlation matrix to combine with --sigma: C = diag(σ) R diag(σ).")] = None,
     n_params: Annotated[int, typer.Option("--n-params", min=0, metavar="N",
                         help="Fitted parameters: ndof = n − N for chi2_per_ndof and p_value.")] = 0,
+    quantile: Annotated[float, typer.Option("--quantile", metavar="Q", help="Quantile q in (0, 1) of pinball_loss.")] = 0.5,
     pulls: Annotated[Optional[str], typer.Option("--pulls", metavar="PATH",
                      help="Write per-row residual and pull (CSV: row,residual,pull), like --output; '-' is stdout.")] = None,
     drop_invalid: DropInvalidOpt = False,
@@ -72,7 +73,7 @@ def regress(
         from evalml_cli.io_regression import read_regression
 
         data = read_regression(path, target, pred, weight, sigma, cov, corr, drop_invalid)
-        return evaluate_regression.regress(data, n_params)
+        return evaluate_regression.regress(data, n_params, quantile)
 
     def side_files(report):
         # Written together with --output: both temp files first, then both renames.

@@ -21,6 +21,22 @@ def safe_div(num: float, den: float) -> float:
     return num / den
 
 
+def pow2_scale(*arrays) -> float:
+    """A power of two near the largest |value| of ``arrays`` (1.0 when all are 0 or empty).
+
+    Dividing weights or weighted counts by it is exact (only the exponent changes) and brings
+    them to [1, 2): products such as P·N or the four margins of the MCC then neither
+    underflow (weights of 1e-170) nor overflow (weights of 1e160). Ratios are unchanged.
+
+    >>> pow2_scale(np.array([3.0, -5.0])), pow2_scale(np.zeros(2))
+    (4.0, 1.0)
+    """
+    m = max((float(np.max(np.abs(a))) if np.size(a) else 0.0) for a in arrays) if arrays else 0.0
+    if not (m > 0 and math.isfinite(m)):
+        return 1.0
+    return math.ldexp(1.0, math.frexp(m)[1] - 1)  # 2^e ≤ m < 2^(e+1); 2^1024 would overflow
+
+
 @dataclass
 class MetricSet:
     """Metric values plus the reason for each undefined one.
