@@ -268,9 +268,20 @@ def parse_limits(max_drop: Iterable[str] | None = None, max_rise: Iterable[str] 
     return [parse_limit(t, MAX_DROP) for t in (max_drop or [])] + [parse_limit(t, MAX_RISE) for t in (max_rise or [])]
 
 
-def validate_limit(limit: Limit, tasks: Iterable[str], registry_lookup: Lookup | None = None) -> None:
+def _spell(kind: str, metric: str, amount: float, config: bool) -> str:
+    """How a gate is written: on the command line, or as a config key."""
+    if config:
+        return f"{kind} = {{ {metric} = {amount!r} }}"
+    return f"{_FLAG[kind]} {metric}={amount!r}"
+
+
+def validate_limit(limit: Limit, tasks: Iterable[str], registry_lookup: Lookup | None = None,
+                   *, config: bool = False) -> None:
     """Check, before any file is read, that ``limit`` names a metric of one of ``tasks`` whose
     direction fits the gate: ``--max-drop`` needs higher-is-better, ``--max-rise`` a loss.
+
+    ``config=True`` words the messages for a config file (``max_rise = { log_loss = 0.01 }``)
+    instead of the command line (``--max-rise log_loss=0.01``); the caller adds the key path.
 
     Raises
     ------
@@ -280,26 +291,25 @@ def validate_limit(limit: Limit, tasks: Iterable[str], registry_lookup: Lookup |
     lookup = _lookup(registry_lookup)
     tasks = tuple(tasks)
     entries = [e for e in (lookup(t, limit.metric) for t in tasks) if e is not None]
-    flag = _FLAG[limit.kind]
+    m = limit.metric
+    prefix = "" if config else f"{_FLAG[limit.kind]} {m}: "
     if not entries:
         from evalml_cli import metrics
 
         known = sorted(metrics.names_for(*tasks))
-        close = difflib.get_close_matches(limit.metric, known, n=1)
+        close = difflib.get_close_matches(m, known, n=1)
         hint = (f"did you mean {close[0]!r}? " if close else "") + f"known metrics: {', '.join(known)}"
-        raise EvalmlError(f"{flag} {limit.metric}: unknown metric {limit.metric!r}", hint=hint)
+        raise EvalmlError(f"{prefix}unknown metric {m!r}", hint=hint)
     hib = {e.higher_is_better for e in entries}
-    want = True if limit.kind == MAX_DROP else False
+    want = limit.kind == MAX_DROP
     if hib == {want}:
         return
     if None in hib:
-        raise EvalmlError(f"{flag} {limit.metric}: {limit.metric} is descriptive (neither higher nor lower is better)",
-                          hint=f"gate its value with --require instead, e.g. --require '{limit.metric}<=X'")
-    if limit.kind == MAX_DROP:
-        raise EvalmlError(f"--max-drop {limit.metric}: {limit.metric} is a loss (lower is better)",
-                          hint=f"use --max-rise {limit.metric}={limit.amount!r}")
-    raise EvalmlError(f"--max-rise {limit.metric}: {limit.metric} is a score (higher is better)",
-                      hint=f"use --max-drop {limit.metric}={limit.amount!r}")
+        raise EvalmlError(f"{prefix}{m} is descriptive (neither higher nor lower is better)",
+                          hint=f"gate its value instead: {'require = [' if config else '--require '}'{m}<=X'{']' if config else ''}")
+    other = MAX_RISE if limit.kind == MAX_DROP else MAX_DROP
+    what = "a loss (lower is better)" if limit.kind == MAX_DROP else "a score (higher is better)"
+    raise EvalmlError(f"{prefix}{m} is {what}", hint=f"use {_spell(other, m, limit.amount, config)}")
 
 
 def _show(value: float) -> str:

@@ -383,7 +383,7 @@ def _resolve(value: str, base: Path) -> str:
     if "://" in value:
         return value
     p = Path(value).expanduser()
-    return str(p if p.is_absolute() else base / p)
+    return os.path.normpath(p if p.is_absolute() else base / p)
 
 
 def _number(value: Any) -> bool:
@@ -469,7 +469,8 @@ def _limits(value: Any, ctx: _Ctx, command: str, kind: str) -> dict[str, float]:
         if amount < 0:
             raise sub.error(f"must be ≥ 0, got {amount}", hint="it is the largest change allowed")
         try:
-            baseline.validate_limit(baseline.Limit(kind, metric, float(amount)), COMMAND_TASKS[command])
+            baseline.validate_limit(baseline.Limit(kind, metric, float(amount)), COMMAND_TASKS[command],
+                                    config=True)
         except EvalmlError as exc:
             raise sub.error(exc.message, exc.hint) from None
         out[metric] = float(amount)
