@@ -301,4 +301,3 @@ def test_gates_on_a_real_report_against_a_worse_and_a_better_baseline(binary_rep
 
 def test_outcome_has_the_gate_record_fields():
     assert [f.name for f in dataclasses.fields(Outcome)] == ["expression", "value", "passed", "reason"]
-    assert math.isclose(bl._GATE_REL, 1e-9)
