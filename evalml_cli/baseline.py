@@ -47,8 +47,16 @@ Lookup = Callable[[str, str], Any]
 class Outcome:
     """The result of one gate: what was asked, the value it was decided on, pass/fail, why.
 
-    The same fields as the ``--require`` outcome record of :mod:`evalml_cli.gates`.
+    The fields and conventions of the ``--require`` outcome record of :mod:`evalml_cli.gates`
+    (which also carries the parsed requirement): ``reason`` is "" when the gate holds, else
+    what a ``FAILED EXPRESSION: REASON`` line prints, e.g. ``roc_auc fell by 0.0100 (0.9500 →
+    0.9400), more than 0.005`` or ``got null (roc_auc is undefined in this report)``.
     """
+
+    @property
+    def message(self) -> str:
+        """``FAILED --max-drop roc_auc=0.005: roc_auc fell by …`` for a failure, "" for a pass."""
+        return "" if self.passed else f"FAILED {self.expression}: {self.reason}"
 
     expression: str
     value: float | None
@@ -321,7 +329,7 @@ def _show(value: float) -> str:
 def check_limits(current: dict[str, Any], baseline: dict[str, Any], limits: Iterable[Limit],
                  registry_lookup: Lookup | None = None, *, name: str | None = None) -> list[Outcome]:
     """One Outcome per limit; ``value`` is the drop (baseline − current) for ``--max-drop`` and
-    the rise (current − baseline) for ``--max-rise``.
+    the rise (current − baseline) for ``--max-rise`` (negative when the metric improved).
 
     Raises
     ------
@@ -348,20 +356,16 @@ def check_limits(current: dict[str, Any], baseline: dict[str, Any], limits: Iter
             raise EvalmlError(f"{limit.expression}: {what} has no metric {m!r}",
                               hint="write a new baseline that reports it (evalml check --update-baseline)")
         if m not in current["metrics"]:
-            out.append(Outcome(limit.expression, None, False, f"{m} is not in this {task} report"))
+            out.append(Outcome(limit.expression, None, False, f"got null ({m} is not in this {task} report)"))
             continue
         cur, base = _float(current["metrics"][m]), _float(baseline["metrics"][m])
         if cur is None or base is None:
             side = "this report" if cur is None else what
-            out.append(Outcome(limit.expression, None, False, f"{m} is undefined (null) in {side}"))
+            out.append(Outcome(limit.expression, None, False, f"got null ({m} is undefined in {side})"))
             continue
         moved = base - cur if limit.kind == MAX_DROP else cur - base
-        verb = "fell" if limit.kind == MAX_DROP else "rose"
         passed = moved <= limit.amount or math.isclose(moved, limit.amount, rel_tol=_GATE_REL, abs_tol=_GATE_ABS)
-        reason = f"{m} {verb} by {_show(moved)} ({_show(base)} → {_show(cur)})"
-        if moved < 0:
-            reason = f"{m} {'rose' if verb == 'fell' else 'fell'} by {_show(-moved)} ({_show(base)} → {_show(cur)})"
-        if not passed:
-            reason += f", more than {limit.amount!r}"
+        verb = "fell" if limit.kind == MAX_DROP else "rose"
+        reason = "" if passed else f"{m} {verb} by {_show(moved)} ({_show(base)} → {_show(cur)}), more than {limit.amount!r}"
         out.append(Outcome(limit.expression, moved, passed, reason))
     return out

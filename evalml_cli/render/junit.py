@@ -7,13 +7,15 @@ Layout (the subset of the common JUnit schema that GitHub, GitLab and Jenkins re
         <testcase classname="test-auc" name="roc_auc&gt;=0.90" time="0"/>
         <testcase classname="test-auc" name="log_loss&lt;=0.35" time="0">
           <failure message="log_loss&lt;=0.35: got 0.3471" type="evalml.gate">value: 0.3471094622867752
-    reason: …</failure>
+    reason: got 0.3471</failure>
         </testcase>
       </testsuite>
     </testsuites>
 
 One ``testsuite`` per evaluation (its ``name`` and every case's ``classname`` are the evaluation
-name), one ``testcase`` per requirement (``name`` = the expression). Text is escaped by
+name), one ``testcase`` per requirement (``name`` = the expression); a failure's ``message`` is the
+FAILED line without "FAILED " (``EXPRESSION: REASON``), its text the full-precision value and
+the reason. Text is escaped by
 :mod:`xml.etree.ElementTree`; characters XML 1.0 cannot hold (control characters, lone
 surrogates) are written as ``\\xNN`` / ``\\uNNNN`` escapes. ``time`` is always 0: the gates take
 no measurable time and a constant keeps the file reproducible.
@@ -91,9 +93,7 @@ def render_junit(suites: Iterable[tuple[str, Sequence[Any]]], name: str = "evalm
         for o in outcomes:
             case = ET.SubElement(suite, "testcase", classname=_clean(suite_name), name=_clean(o.expression), time="0")
             if not o.passed:
-                message = f"{o.expression}: got {_short(o.value)}"
-                if o.reason:
-                    message += f" ({o.reason})"
+                message = f"{o.expression}: {o.reason or 'got ' + _short(o.value)}"
                 failure = ET.SubElement(case, "failure", message=_clean(message), type="evalml.gate")
                 failure.text = _clean(f"value: {_value_text(o.value)}\nreason: {o.reason or 'requirement not met'}")
     root.set("tests", str(total))
