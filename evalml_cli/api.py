@@ -96,21 +96,20 @@ def classify(
     data_ = io.read_classification(_source(data), target, score, weight, pos_label, drop_invalid, pred, task)
     if isinstance(data_, io.BinaryData):
         report = evaluate.classify_binary(data_, threshold)
-        ignored = [name for name, value in (("--top-k", top_k), ("--normalize", normalize),
-                                            ("--normalize-scores", normalize_scores)) if value is not None]
-        if show_classes != 20:
-            ignored.append("--show-classes")
+        ignored = [name for name, given in (("--top-k", top_k is not None), ("--normalize", normalize is not None),
+                                            ("--normalize-scores", normalize_scores is not None),
+                                            ("--show-classes", show_classes != 20)) if given]
         if ignored:
-            report.warnings.append(f"{', '.join(ignored)} {'is' if len(ignored) == 1 else 'are'} ignored for binary data "
-                                   "(multiclass only)")
+            report = report.with_warnings(f"{', '.join(ignored)} {'is' if len(ignored) == 1 else 'are'} ignored "
+                                          "for binary data (multiclass only)")
         return report
     report = evaluate.classify_multiclass(
         data_, top_k=top_k, normalize=normalize, normalize_scores=normalize_scores, show_classes=show_classes,
     )
     if pos_label is not None:
-        report.warnings.append("--pos-label is ignored for multiclass data")
+        report = report.with_warnings("--pos-label is ignored for multiclass data")
     if threshold != 0.5:
-        report.warnings.append("--threshold is ignored for multiclass data (the predicted class is the argmax)")
+        report = report.with_warnings("--threshold is ignored for multiclass data (the predicted class is the argmax)")
     return report
 
 

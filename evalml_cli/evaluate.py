@@ -67,13 +67,8 @@ def classify_binary(data: io.BinaryData, threshold: float = 0.5) -> Report:
         "pos_label": data.pos_label,
     }
     n_pos = int(data.y.sum())
-    extra = {
-        "class_counts": {"positive": n_pos, "negative": int(data.y.shape[0]) - n_pos},
-    }
-    if data.weight is not None:
-        from evalml_cli.report import finite_or_none
+    from evalml_cli.report import finite_or_none
 
-        extra["sum_weights"] = finite_or_none(data.weight.sum())  # None when it overflows float64
     return Report(
         task=metrics.BINARY,
         n=int(data.y.shape[0]),
@@ -82,7 +77,10 @@ def classify_binary(data: io.BinaryData, threshold: float = 0.5) -> Report:
         warnings=data.warnings + warnings,
         n_dropped=data.n_dropped,
         notes=list(data.notes),
-        extra=extra,
+        class_counts={"positive": n_pos, "negative": int(data.y.shape[0]) - n_pos},
+        # None when the sum overflows float64
+        sum_weights=finite_or_none(data.weight.sum()) if data.weight is not None else None,
+        weighted=data.weight is not None,
     )
 
 
@@ -168,9 +166,10 @@ def classify_multiclass(
 
     cm = result.confusion
     matrix = cm.astype(np.int64).tolist() if data.weight is None else cm.tolist()
-    confusion = {"labels": list(data.classes), "matrix": matrix, "normalize": normalize}
-    if normalize is not None:
-        confusion["normalized"] = mk.normalize_confusion(cm, normalize).tolist()
+    from evalml_cli.report import Confusion
+
+    normalized = mk.normalize_confusion(cm, normalize).tolist() if normalize is not None else None
+    confusion = Confusion(list(data.classes), matrix, normalize, normalized)
     inputs = {
         "file": data.source,
         "target": data.target,
@@ -188,8 +187,10 @@ def classify_multiclass(
         warnings=warnings,
         n_dropped=data.n_dropped,
         notes=list(data.notes),
-        extra={"classes": list(data.classes), "per_class": per_class, "confusion_matrix": confusion},
-        display={"show_classes": show_classes},
+        classes=list(data.classes),
+        per_class=per_class,
+        confusion=confusion,
+        show_classes=show_classes,
     )
 
 

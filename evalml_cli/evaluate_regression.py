@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from evalml_cli import metrics
-from evalml_cli.report import Report, metrics_from
+from evalml_cli.report import Pulls, Report, metrics_from
 
 
 def quiet_numpy(func):
@@ -42,7 +42,7 @@ def regress(data: RegressionData, n_params: int = 0, quantile: float = 0.5) -> R
     ``explained_variance``, ``pinball_loss`` at ``quantile``) are those of the row-wise mean prediction, and χ² uses
     r = target − mean prediction. ``pull_max_row`` is the 1-based data row in the file (rows
     skipped by ``--drop-invalid`` keep their numbers). Per-row residuals and pulls (for
-    ``--pulls``) are in ``report.display["pulls"]`` as (rows, residuals, pulls) arrays.
+    ``--pulls``) are in ``report.pulls`` (rows, residuals, pulls arrays).
 
     Examples
     --------
@@ -98,9 +98,6 @@ def regress(data: RegressionData, n_params: int = 0, quantile: float = 0.5) -> R
         "n_params": n_params,
         "quantile": quantile,
     }
-    display = {}
-    if pulls is not None:
-        display["pulls"] = (data.rows, residual, pulls)
     return Report(
         task=metrics.REGRESSION,
         n=int(data.y.shape[0]),
@@ -109,7 +106,7 @@ def regress(data: RegressionData, n_params: int = 0, quantile: float = 0.5) -> R
         warnings=warnings + more,
         n_dropped=data.n_dropped,
         notes=list(data.notes),
-        display=display,
+        pulls=Pulls(data.rows, residual, pulls) if pulls is not None else None,
     )
 
 

@@ -252,12 +252,20 @@ class _View(NamedTuple):
 
 
 def _view(report: Report | dict, task: str | None = None) -> _View:
-    """What gates read: ``report.metrics`` and the ``per_class``, ``intervals``, ``groups``,
-    ``delta`` and ``gap`` blocks of ``report.extra`` (a group is a dict of the same blocks)."""
+    """What gates read: the typed fields of a Report (or the same blocks of a JSON group dict)."""
     if isinstance(report, Report):
-        task, metrics, extra = report.task, report.metrics, report.extra
-    else:
-        metrics, extra = report.get("metrics") or {}, report
+        return _View(
+            task=task or report.task,
+            metrics=report.metrics,
+            per_class=report.per_class,
+            intervals={k: v.to_dict() for k, v in report.intervals.metrics.items()} if report.intervals else None,
+            groups={k: {"metrics": g.metrics, "per_class": g.per_class,
+                        "intervals": g.intervals.to_dict() if g.intervals else None}
+                    for k, g in report.groups.items()} if report.groups is not None else None,
+            delta={k: v.to_dict() for k, v in report.delta.items()} if report.delta is not None else None,
+            gap=report.gap,
+        )
+    metrics, extra = report.get("metrics") or {}, report
     intervals = extra.get("intervals")
     return _View(
         task=task or "",

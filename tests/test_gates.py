@@ -15,7 +15,7 @@ PC = {"recall", "precision", "roc_auc"}
 
 
 def report(task="binary", extra=None, **metrics) -> Report:
-    return Report(task=task, n=10, inputs={}, metrics=metrics, extra=extra or {})
+    return Report.from_dict({"task": task, "n": 10, "inputs": {}, "metrics": metrics, **(extra or {})})
 
 
 def mc_report(**metrics) -> Report:
@@ -209,7 +209,7 @@ def _rich_report() -> Report:
         "delta": {"roc_auc": {"value": 0.01, "low": -0.002, "high": 0.02, "p_value": 0.03}, "log_loss": {"value": None}},
         "gap": {"roc_auc": 0.19, "log_loss": None},
     }
-    return Report(task="binary", n=10, inputs={}, metrics={"roc_auc": 0.9, "log_loss": 0.3}, extra=extra)
+    return Report.from_dict({"task": "binary", "n": 10, "inputs": {}, "metrics": {"roc_auc": 0.9, "log_loss": 0.3}, **extra})
 
 
 @pytest.mark.parametrize(

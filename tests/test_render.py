@@ -64,7 +64,7 @@ def test_table_never_cuts_a_number_or_a_class_name(tmp_path, monkeypatch, width,
         report = _multiclass_report(tmp_path, TWELVE)
     else:
         report = _multiclass_report(tmp_path, TWELVE[:10], weight_scale=1000)
-        assert max(max(r) for r in report.extra["confusion_matrix"]["matrix"]) >= 10_000
+        assert max(max(r) for r in report.confusion.matrix) >= 10_000
     for name, text in _renders(report, width).items():
         assert "…" not in text, (name, text)
         assert all(len(line) <= width for line in text.splitlines()), (name, width, text)
@@ -73,7 +73,7 @@ def test_table_never_cuts_a_number_or_a_class_name(tmp_path, monkeypatch, width,
         assert omitted or "confusion matrix (rows: true class" in text
         for value in _expected_tokens(report, with_matrix=not omitted):
             assert value in tokens, (name, width, value, text)
-        for cls in report.extra["classes"]:
+        for cls in report.classes:
             assert cls in tokens, (name, width, cls)  # whole in the per-class table
         if omitted:
             assert "see --format json" in " ".join(text.split())
@@ -84,7 +84,7 @@ def test_wide_matrix_gets_numbered_columns_with_a_legend(tmp_path):
     text = render_text(report, "table", width=80, color=False)
     assert "classes numbered" in text
     legend = text[text.index("classes:"):]
-    for k, cls in enumerate(report.extra["classes"], 1):
+    for k, cls in enumerate(report.classes, 1):
         assert f"{k}={cls}" in legend
     # at 100 columns the full names fit and no legend is needed... for 4 short classes
     small = _multiclass_report(tmp_path, ["e", "mu", "pi", "K"])

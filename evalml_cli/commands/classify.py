@@ -71,36 +71,14 @@ def classify(
     from evalml_cli import metrics
 
     def build():
-        import math
+        from evalml_cli import api
 
-        from evalml_cli import evaluate, io
-        from evalml_cli.errors import EvalmlError
-
-        if not math.isfinite(threshold):
-            raise EvalmlError(f"--threshold must be a finite number, got {threshold}")
-        data = io.read_classification(path, target, score, weight, pos_label, drop_invalid, pred,
-                                      task.value if task else None)
-        if isinstance(data, io.BinaryData):
-            report = evaluate.classify_binary(data, threshold)
-            ignored = [name for name, given in (("--top-k", top_k is not None), ("--normalize", normalize is not None),
-                                                ("--normalize-scores", normalize_scores is not None),
-                                                ("--show-classes", show_classes != 20)) if given]
-            if ignored:
-                report.warnings.append(f"{', '.join(ignored)} {'is' if len(ignored) == 1 else 'are'} ignored "
-                                       "for binary data (multiclass only)")
-            return report
-        report = evaluate.classify_multiclass(
-            data,
-            top_k=top_k,
-            normalize=normalize.value if normalize else None,
-            normalize_scores=normalize_scores.value if normalize_scores else None,
-            show_classes=show_classes,
+        return api.classify(
+            path, target=target, score=score, pred=pred, task=task.value if task else None, weight=weight,
+            pos_label=pos_label, threshold=threshold, top_k=top_k, normalize=normalize.value if normalize else None,
+            normalize_scores=normalize_scores.value if normalize_scores else None, show_classes=show_classes,
+            drop_invalid=drop_invalid,
         )
-        if pos_label is not None:
-            report.warnings.append("--pos-label is ignored for multiclass data")
-        if threshold != 0.5:
-            report.warnings.append("--threshold is ignored for multiclass data (the predicted class is the argmax)")
-        return report
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require,
         known=metrics.names_for(metrics.BINARY, metrics.MULTICLASS), per_class=set(metrics.PER_CLASS_NAMES),

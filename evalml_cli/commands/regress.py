@@ -77,7 +77,7 @@ def regress(
 
     def side_files(report):
         # Written together with --output: both temp files first, then both renames.
-        return [(pulls, _pulls_csv(*report.display["pulls"]), "--pulls")] if pulls is not None else []
+        return [(pulls, _pulls_csv(report.pulls.rows, report.pulls.residuals, report.pulls.pulls), "--pulls")] if pulls is not None else []
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require, known=metrics.names_for(metrics.REGRESSION),
         inputs={"FILE": path, "--cov": cov, "--corr": corr}, side_outputs={"--pulls": pulls}, side_files=side_files)

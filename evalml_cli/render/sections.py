@@ -120,11 +120,11 @@ def _binary_confusion(report: Report, width: int | None = None) -> list[Section]
 
 def _shown_classes(report: Report) -> tuple[list[int], int]:
     """Indices of the classes to draw: all, or the ``--show-classes`` worst by f1 then recall."""
-    labels = report.extra["confusion_matrix"]["labels"]
-    limit = int(report.display.get("show_classes", 20))
+    labels = report.confusion.labels
+    limit = report.show_classes
     if len(labels) <= limit:
         return list(range(len(labels))), len(labels)
-    per = report.extra["per_class"]
+    per = report.per_class
 
     def badness(i: int) -> tuple[float, float]:
         row = per[labels[i]]
@@ -137,16 +137,16 @@ def _shown_classes(report: Report) -> tuple[list[int], int]:
 
 
 def _multiclass_confusion(report: Report, width: int | None = None) -> list[Section]:
-    cmx = report.extra.get("confusion_matrix")
-    if not cmx:
+    cmx = report.confusion
+    if cmx is None:
         return []
-    labels = cmx["labels"]
+    labels = cmx.labels
     shown, total = _shown_classes(report)
     if len(shown) < total:
         return []  # a partial K×K matrix misleads; the per-class table says what is hidden
-    how = cmx.get("normalize")
-    raw = cmx["matrix"]
-    values = cmx.get("normalized", raw)
+    how = cmx.normalize
+    raw = cmx.matrix
+    values = cmx.normalized if cmx.normalized is not None else raw
     kind = "count" if how is None else "ratio"
     cells = [[format_value(values[i][j], kind) for j in shown] for i in shown]
     row_totals = [format_value(sum(raw[i]), "count") for i in shown]
@@ -175,10 +175,10 @@ def _multiclass_confusion(report: Report, width: int | None = None) -> list[Sect
 
 
 def _per_class(report: Report, width: int | None = None) -> list[Section]:
-    per = report.extra.get("per_class")
-    if not per:
+    per = report.per_class
+    if not per or report.confusion is None:
         return []
-    labels = report.extra["confusion_matrix"]["labels"]
+    labels = report.confusion.labels
     shown, total = _shown_classes(report)
     cols = ["precision", "recall", "f1", "support"] + (["roc_auc"] if any("roc_auc" in v for v in per.values()) else [])
     rows = []
