@@ -67,7 +67,9 @@ def float_to_key(x: np.ndarray) -> np.ndarray:
     [-4607182418800017409, 0, 0, 1, 4607182418800017408]
     """
     bits = (np.asarray(x, dtype=np.float64) + 0.0).view(np.int64)  # + 0.0: a copy, and -0 → +0
-    bits ^= (bits >> 63) & _MASK
+    flip = np.right_shift(bits, 63)  # one temporary, reused: -1 for negatives, 0 otherwise
+    np.bitwise_and(flip, _MASK, out=flip)
+    bits ^= flip
     return bits
 
 
@@ -410,32 +412,41 @@ def roc_auc_error_bound(state: RankingState) -> float:
 
 
 def average_precision_error_bound(state: RankingState) -> float:
-    """A worst-case bound on |binned AP − exact AP| over every order inside the bins.
+    """The worst case of |binned AP − exact AP| over every order (and tie) inside the bins.
 
-    Derivation (weights >= 0). AP = Σ_steps Δtp · precision / P, one step per positive level.
-    Walk the bins from the top; for bin b let (T0, F0) be the cumulative weights above it and
-    (T1, F1) = (T0 + pos_b, F0 + neg_b) through it.
+    Derivation (weights >= 0). AP = Σ_levels Δtp · precision / P. Walk the bins from the top;
+    for bin b let (T0, F0) be the cumulative weights above it and (T1, F1) = (T0 + p_b,
+    F0 + n_b) through it, with p_b, n_b its positive and negative weight.
 
     1. Bins below b see all of b as "above", whatever its inner order, so the order inside b
-       only changes b's own term: the exact AP differs from the binned one bin by bin.
-    2. Inside b the exact AP adds pos_b/P of weight at precisions tp/(tp+fp) with
-       T0 <= tp <= T1 and F0 <= fp <= F1. Precision grows with tp and falls with fp, so each
-       lies in [lo_b, hi_b] = [T0/(T0+F1), T1/(T1+F0)] (lo_b = 1 when F1 = 0: no negatives
-       up to here, every precision is 1).
-    3. The binned AP uses c_b = T1/(T1+F1) ∈ [lo_b, hi_b] for all of pos_b. Hence
+       changes b's own term only, and every bin can move independently.
+    2. The binned AP credits p_b at c_b = T1/(T1+F1) (the bin as one tie).
+    3. Highest exact term: all of b's positives tied above its negatives, all at precision
+       hi_b = T1/(T1+F0) (a tie group is credited at its end). So up_b = p_b·(hi_b − c_b).
+    4. Lowest exact term: the negatives first, then each positive alone, at precisions
+       (T0+t)/(T0+t+F1) as tp = T0+t climbs to T1. For an unweighted state (unit steps) the
+       sum Σ_{j=1..p_b} f(T0+j), f(t) = t/(t+F1) increasing, is >= ∫_{T0}^{T1} f =
+       p_b − F1·ln(1 + p_b/(T0+F1)); with weights, one tiny positive weight first can sit at
+       T0/(T0+F1), so the bound uses p_b·T0/(T0+F1). down_b = p_b·c_b − that.
+    5. All bins up, or all down, are each realizable, so
 
-           |AP_binned − AP_exact| <= Σ_b pos_b · max(hi_b − c_b, c_b − lo_b) / P.
+           |AP_binned − AP_exact| <= max(Σ_b up_b, Σ_b down_b) / P,
 
-    Not tight (the first positive of a bin adds at least its own weight to tp), but valid for
-    any order and any ties. 0 for an exact state; NaN when P <= 0 or a weight was negative.
+       attained on the upper side, and on the lower side up to the integral's rounding of
+       the step sum (unweighted) — or in the limit of vanishing weights (weighted).
+
+    0 for an exact state; NaN when P <= 0 or a weight was negative.
 
     Examples
     --------
+    Budget 2: bins {0.1} and {0.35, 0.4, 0.8} (2 positives, 1 negative, nothing above it):
+    c = 2/3, hi = 2/2, so up = 2·(1 − 2/3); down = 2·2/3 − (2 − 1·ln 3); bound = up/2 = 1/3.
+
     >>> st = ranking_update(None, np.array([0, 0, 1, 1], bool), np.array([0.1, 0.4, 0.35, 0.8]), budget=2)
     >>> round(average_precision(st), 4), round(average_precision_error_bound(st), 4)
-    (0.6667, 0.6667)
+    (0.6667, 0.3333)
 
-    (Exact AP 0.8333: within the bin, c = 2/3, lo = 0/1, hi = 2/2, so 2 · 2/3 / 2.)
+    The exact AP, 0.8333, is within 0.6667 ± 0.3333.
     """
     _, tps, fps, pos, neg = _walk(state)
     p_total, _ = _totals(tps, fps)
@@ -443,14 +454,19 @@ def average_precision_error_bound(state: RankingState) -> float:
         return math.nan
     if state.exact:
         return 0.0
-    t0, f0 = tps - pos, fps - neg
-    with np.errstate(divide="ignore", invalid="ignore"):
-        c = np.where(tps + fps > 0, tps / (tps + fps), 1.0)
-        hi = np.where(tps + f0 > 0, tps / (tps + f0), 1.0)
-        lo = np.where(fps > 0, t0 / (t0 + fps), 1.0)
-    spread = np.maximum(hi - c, c - lo)
     keep = pos > 0
-    return float(pos[keep] @ spread[keep]) / p_total
+    t1, f1, p, f0 = tps[keep], fps[keep], pos[keep], (fps - neg)[keep]
+    t0 = t1 - p
+    c = t1 / (t1 + f1)  # t1 >= p > 0
+    hi = t1 / (t1 + f0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if state.weighted:
+            low_sum = p * np.where(f1 > 0, t0 / (t0 + f1), 1.0)
+        else:
+            low_sum = p - np.where(f1 > 0, f1 * np.log1p(p / (t0 + f1)), 0.0)
+    up = float(p @ (hi - c))
+    down = float(np.sum(p * c - low_sum))
+    return max(up, down, 0.0) / p_total
 
 
 def ranking_compute(state: RankingState) -> MetricSet:

@@ -60,9 +60,10 @@ def ranking_rows(draw, min_size=2, max_size=60, weighted=None, tie_heavy=None):
     if tie_heavy is None:
         tie_heavy = draw(st.booleans())
     if tie_heavy:  # few distinct values: many ties, within and across classes
-        s = np.array(draw(st.lists(st.sampled_from([-3.0, -0.0, 0.0, 0.1, 0.35, 0.4, 0.8, 2.0]), min_size=n, max_size=n)))
+        values = st.sampled_from([-3.0, -0.0, 0.0, 0.1, 0.35, 0.4, 0.8, 2.0])
     else:
-        s = np.array(draw(st.lists(st.floats(-1e6, 1e6, allow_nan=False, allow_subnormal=False), min_size=n, max_size=n)))
+        values = st.floats(-1e6, 1e6, allow_nan=False, allow_subnormal=False)
+    s = np.array(draw(st.lists(values, min_size=n, max_size=n)))
     y = np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)))
     if weighted is None:
         weighted = draw(st.booleans())
@@ -358,7 +359,10 @@ def test_merge_is_associative_and_commutative(rows, budget, data):
     y, s, w = rows
     i = data.draw(st.integers(0, len(s)))
     j = data.draw(st.integers(i, len(s)))
-    a, b, c = (ranking_update(None, y[p:q], s[p:q], None if w is None else w[p:q], budget=budget) for p, q in ((0, i), (i, j), (j, len(s))))
+    a, b, c = (
+        ranking_update(None, y[p:q], s[p:q], None if w is None else w[p:q], budget=budget)
+        for p, q in ((0, i), (i, j), (j, len(s)))
+    )
     left = merge(merge(a, b), c)
     assert_same_state(left, merge(a, merge(b, c)))
     assert_same_state(left, merge(merge(c, a), b))
@@ -387,7 +391,8 @@ def test_update_with_a_state_equals_merge_of_updates():
     rng = np.random.default_rng(8)
     y, s = rng.random(10_000) < 0.5, rng.random(10_000)
     first = ranking_update(None, y[:4000], s[:4000], budget=300)
-    assert_same_state(ranking_update(first, y[4000:], s[4000:]), merge(first, ranking_update(None, y[4000:], s[4000:], budget=300)))
+    rest = ranking_update(None, y[4000:], s[4000:], budget=300)
+    assert_same_state(ranking_update(first, y[4000:], s[4000:]), merge(first, rest))
 
 
 def test_merge_refuses_different_budgets():
@@ -424,3 +429,63 @@ def test_ranking_task_follows_the_protocol():
         state = task.update(state, Batch({"y": y[a:b], "score": s[a:b]}, first_row=a))
     assert_same_state(state, ranking_update(None, y, s, budget=64))
     assert task.compute(state).values["roc_auc"] == roc_auc(state)
+
+
+def test_exact_plus_binned_is_binned_and_equals_the_whole():
+    rng = np.random.default_rng(12)
+    y, s = rng.random(600) < 0.5, rng.random(600)
+    s[:10] = [0.5] * 10
+    exact = ranking_update(None, y[:10], s[:10], budget=50)
+    binned = ranking_update(None, y[10:], s[10:], budget=50)
+    assert exact.exact and not binned.exact
+    m = merge(exact, binned)
+    assert not m.exact
+    assert_same_state(m, ranking_update(None, y, s, budget=50))
+
+
+def _largest_float_in_bin(state: RankingState, rows_keys: np.ndarray) -> np.ndarray:
+    """For each row (given its bin key), the largest float of its bin."""
+    return key_to_float(((rows_keys + 1) << state.shift) - 1)
+
+
+@pytest.mark.parametrize("seed, direction", [(0, 1.0), (1, 1.0), (2, -1.0), (3, -2.0)])
+def test_average_precision_error_bound_is_attained_by_an_adversarial_order(seed, direction):
+    """Move rows inside their bins (same binned state) to the best and worst exact AP.
+
+    direction < 0 (negatives score higher) makes the lower side decide the bound.
+    """
+    rng = np.random.default_rng(seed)
+    n = 3000
+    y = rng.random(n) < 0.4
+    s = rng.normal(size=n) + direction * y
+    state = ranking_update(None, y, s, budget=16)
+    assert not state.exact
+    ap_b, bound = average_precision(state), average_precision_error_bound(state)
+    row_bin = float_to_key(s) >> state.shift
+    top = _largest_float_in_bin(state, row_bin)
+    assert not np.any(top == s)
+    up_s = np.where(y, top, s)  # each bin's positives tied above its negatives
+    down_s = np.where(y, s, top)  # each bin's negatives tied above its positives (distinct)
+    for adv in (up_s, down_s):
+        assert_same_state(ranking_update(None, y, adv, budget=16), state)
+    ap_up = skm.average_precision_score(y, up_s)
+    ap_down = skm.average_precision_score(y, down_s)
+    assert ap_up - ap_b <= bound + 1e-12 and ap_b - ap_down <= bound + 1e-12
+    # the bound is one of the two sides: attained exactly (up) or up to the step-sum gap (down)
+    _, tps, fps, pos, neg = rk._walk(state)
+    keep = pos > 0
+    f1, t1, p = fps[keep], tps[keep], pos[keep]
+    gap = float(np.sum(t1 / (t1 + f1) - (t1 - p) / (t1 - p + f1))) / tps[-1]
+    assert max(ap_up - ap_b, ap_b - ap_down + gap) >= bound - 1e-12
+    assert math.isclose(ap_up - ap_b, bound, rel_tol=1e-9) or ap_b - ap_down >= bound - gap - 1e-12
+
+
+def test_roc_auc_error_bound_is_attained_by_an_adversarial_order():
+    rng = np.random.default_rng(3)
+    y = rng.random(3000) < 0.4
+    s = rng.normal(size=3000) + y
+    state = ranking_update(None, y, s, budget=16)
+    top = _largest_float_in_bin(state, float_to_key(s) >> state.shift)
+    adv = np.where(y, top, s)
+    assert_same_state(ranking_update(None, y, adv, budget=16), state)
+    assert math.isclose(skm.roc_auc_score(y, adv) - roc_auc(state), roc_auc_error_bound(state), rel_tol=1e-9)

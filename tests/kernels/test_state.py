@@ -171,7 +171,8 @@ def test_nll_state_merge_is_associative_and_commutative(L, data):
 @settings(max_examples=100, deadline=None)
 def test_bias_variance_state_merge_is_associative_and_commutative(y, data):
     y = np.array(y)
-    preds = y[:, None] + np.array(data.draw(st.lists(st.floats(-5, 5), min_size=2 * len(y), max_size=2 * len(y)))).reshape(-1, 2)
+    noise = data.draw(st.lists(st.floats(-5, 5), min_size=2 * len(y), max_size=2 * len(y)))
+    preds = y[:, None] + np.array(noise).reshape(-1, 2)
     _check_assoc_comm(*(bias_variance_update(None, y[p:q], preds[p:q]) for p, q in _three_parts(len(y), data)))
 
 
@@ -189,7 +190,11 @@ def test_chi2_sigma_state_merge_is_associative_and_commutative(r, data):
         assert_close(dataclasses.replace(left, m2_z=0.0), dataclasses.replace(other, m2_z=0.0))
 
 
-@given(st.lists(st.tuples(st.booleans(), st.floats(-1e3, 1e3)), min_size=1, max_size=80), st.integers(2, 16), st.data())
+@given(
+    st.lists(st.tuples(st.booleans(), st.floats(-1e3, 1e3)), min_size=1, max_size=80),
+    st.integers(2, 16),
+    st.data(),
+)
 @settings(max_examples=100, deadline=None)
 def test_ranking_state_merge_is_associative_and_commutative(rows, budget, data):
     y, s = (np.array(c) for c in zip(*rows))
