@@ -25,8 +25,8 @@ exact state).
 
 **Threshold metrics do not come from a binned state.** The cumulative counts at a bin's lower
 edge are exact (every row of that bin and above has a score >= the edge), but a threshold T
-inside a bin splits it in an unknown way. Confusion counts at ``--threshold`` are kept in a
-separate exact accumulator (four sums that merge by addition).
+inside a bin splits it in an unknown way, so confusion counts at ``--threshold`` belong in a
+separate exact accumulator (four sums that merge by addition), not in this state.
 
 The scikit-learn example: ``y = [0, 0, 1, 1]``, ``s = [0.1, 0.4, 0.35, 0.8]`` gives
 ``roc_auc = 0.75`` and ``average_precision = 0.8333…``.
