@@ -70,11 +70,17 @@ def _cumulative_counts(state: BinaryState) -> tuple[np.ndarray, np.ndarray, np.n
 
 
 def _counts(state: BinaryState) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`_cumulative_counts` without the score levels that carry no weight."""
-    keep = (state.pos != 0) | (state.neg != 0)
-    if not keep.all():
-        state = BinaryState(state.scores[keep], state.pos[keep], state.neg[keep], state.n, state.weighted)
-    return _cumulative_counts(state)
+    """:func:`_cumulative_counts` without the score levels that carry no weight.
+
+    Works on the cumulative arrays only (a level adds nothing to either sum), so it serves
+    any state that ``_cumulative_counts`` accepts.
+    """
+    thr, tps, fps = _cumulative_counts(state)
+    if thr.size:
+        keep = (np.diff(tps, prepend=0.0) != 0) | (np.diff(fps, prepend=0.0) != 0)
+        if not keep.all():
+            thr, tps, fps = thr[keep], tps[keep], fps[keep]
+    return thr, tps, fps
 
 
 def _rate(counts: np.ndarray, total: float) -> np.ndarray:
