@@ -23,97 +23,352 @@ SCORE_CANDIDATES = (
     "y_pred", "pred", "prediction", "output",
 )  # fmt: skip
 
-_CSV_SUFFIXES = {".csv": ",", ".tsv": "\t", ".tab": "\t", ".txt": ","}
-_PARQUET_SUFFIXES = {".parquet", ".pq", ".parq"}
-
-
 # --------------------------------------------------------------------------------------------
 # Sources
 
+_CSV_SUFFIXES = {".csv": ",", ".tsv": "\t", ".tab": "\t", ".txt": None, ".dat": None}  # None: sniff , \t or spaces
+_PARQUET_SUFFIXES = {".parquet", ".pq", ".parq"}
+_ARROW_SUFFIXES = {".arrow", ".feather", ".ipc", ".arrows"}
+_JSON_SUFFIXES = {".jsonl", ".ndjson"}
+_COMPRESSIONS = {".gz": "gzip", ".bz2": "bz2", ".zst": "zstd"}
+_FORMATS_HINT = "use .csv, .tsv, .txt/.dat, .parquet, .arrow/.feather, .jsonl (optionally .gz/.bz2/.zst) or file.root:tree"
 
-def _kind(path: str) -> tuple[str, str]:
-    """('csv', delimiter) or ('parquet', '') from the file name; '-' is CSV on stdin."""
-    if path == "-":
-        return "csv", ","
-    name = path.lower()
-    for comp in (".gz", ".bz2", ".zst"):
-        if name.endswith(comp):
-            name = name[: -len(comp)]
-            break
+#: Largest number of classes a multiclass file may have: the K×K confusion matrix and the
+#: one-vs-one AUCs grow with K² (10,000 classes: an 800 MB matrix).
+MAX_CLASSES = 10_000
+#: Largest CSV block (pyarrow parses in blocks; one field may not straddle two blocks).
+MAX_BLOCK_SIZE = 1 << 30
+WHITESPACE = " "  # --sep ' ': fields separated by runs of spaces/tabs
+
+
+def _strip_compression(name: str) -> tuple[str, str | None]:
+    for suffix, codec in _COMPRESSIONS.items():
+        if name.endswith(suffix):
+            return name[: -len(suffix)], codec
+    return name, None
+
+
+def _kind(path: str) -> tuple[str, str | None, str | None]:
+    """(kind, delimiter, compression) from the file name. kind: csv, parquet, arrow, json."""
+    name, codec = _strip_compression(path.lower())
     suffix = Path(name).suffix
     if suffix in _PARQUET_SUFFIXES:
-        return "parquet", ""
+        return "parquet", None, codec
+    if suffix in _ARROW_SUFFIXES:
+        return "arrow", None, codec
+    if suffix in _JSON_SUFFIXES:
+        return "json", None, codec
     if suffix in _CSV_SUFFIXES:
-        return "csv", _CSV_SUFFIXES[suffix]
+        return "csv", _CSV_SUFFIXES[suffix], codec
+    if suffix == ".root":
+        raise EvalmlError(f"{path} is a ROOT file: name the tree as {path}:TREE", hint="e.g. events.root:Events")
     raise EvalmlError(
-        f"cannot tell the format of {path!r} from its extension {suffix or '(none)'!r}",
-        hint="use .csv, .csv.gz, .tsv or .parquet, or pipe CSV into '-'",
+        f"cannot tell the format of {path!r} from its extension {suffix or '(none)'!r}", hint=_FORMATS_HINT
     )
 
 
-class TableSource:
-    """A CSV/TSV/Parquet file or stdin whose column names are known before any data is read."""
+def _sniff_magic(head: bytes) -> tuple[str, str | None]:
+    """(kind, compression) of a stream from its first bytes: gzip/bz2/zstd, Parquet, Arrow IPC, else CSV."""
+    if head[:2] == b"\x1f\x8b":
+        return "", "gzip"
+    if head[:3] == b"BZh":
+        return "", "bz2"
+    if head[:4] == b"\x28\xb5\x2f\xfd":
+        return "", "zstd"
+    if head[:4] == b"PAR1":
+        return "parquet", None
+    if head[:6] == b"ARROW1" or head[:4] == b"\xff\xff\xff\xff":
+        return "arrow", None
+    return "csv", None
 
-    def __init__(self, path: str) -> None:
+
+def max_decompressed(compressed_size: int) -> int:
+    """The most bytes a compressed input may expand to.
+
+    ``EVALML_MAX_DECOMPRESSED`` (bytes) when set; otherwise 100× the compressed size plus
+    64 MiB (real CSV compresses 3–10×; a decompression bomb 1000×), at most 8 GiB and half
+    the available memory.
+    """
+    env = os.environ.get("EVALML_MAX_DECOMPRESSED")
+    if env:
+        try:
+            return int(float(env))
+        except ValueError:
+            raise EvalmlError(f"EVALML_MAX_DECOMPRESSED must be a number of bytes, got {env!r}") from None
+    limit = min(100 * compressed_size + (64 << 20), 8 << 30)
+    try:
+        limit = min(limit, os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2)
+    except (ValueError, OSError, AttributeError):
+        pass
+    return max(limit, 1 << 20)
+
+
+def _decompress(raw, codec: str, compressed_size: int, display: str) -> pa.Buffer:
+    """Stream-decompress ``raw`` (a pyarrow input stream) in 1 MiB chunks, stopping at the limit."""
+    limit = max_decompressed(compressed_size)
+    out = bytearray()
+    try:
+        stream = pa.CompressedInputStream(raw, codec)
+        while True:
+            chunk = stream.read(1 << 20)
+            if not chunk:
+                break
+            out += chunk
+            if len(out) > limit:
+                raise EvalmlError(
+                    f"{display} decompresses to more than {limit:,} bytes from {compressed_size:,} "
+                    "(a decompression bomb?)",
+                    hint="set EVALML_MAX_DECOMPRESSED=BYTES to allow more",
+                )
+    except (pa.ArrowException, OSError, EOFError, ValueError) as exc:
+        raise EvalmlError(f"{display} is a truncated or corrupt {codec} stream: {first_line(exc)}") from None
+    return pa.py_buffer(out)
+
+
+def _split_root(path: str) -> tuple[str, str | None] | None:
+    """``events.root:tree`` → (``events.root``, ``tree``); ``events.root`` → (…, None); else None."""
+    low = path.lower()
+    at = low.rfind(".root:")
+    if at >= 0:
+        return path[: at + 5], path[at + 6 :] or None
+    if low.endswith(".root"):
+        return path, None
+    return None
+
+
+class TableSource:
+    """A table file or stdin whose column names are known before any data is read.
+
+    Formats: CSV/TSV/whitespace text, Parquet, Arrow IPC/Feather, JSON Lines (each optionally
+    gzip/bz2/zstd-compressed), ROOT TTrees (``file.root:tree``, needs uproot); ``-`` is stdin,
+    whose format is told by its first bytes. A FIFO is read as a stream.
+    """
+
+    def __init__(self, path: str, sep: str | None = None, decimal: str | None = None) -> None:
         self.path = path
         self.display = "<stdin>" if path == "-" else path
-        self.kind, self.delimiter = _kind(path)
+        self.decimal = decimal
         self._buffer: pa.Buffer | None = None
+        self._table: pa.Table | None = None  # formats read whole (JSON, ROOT)
+        self._skip = 0
+        self._tree = None
+        codec = None
+        root = _split_root(path) if path != "-" else None
         if path == "-":
             if sys.stdin is None or sys.stdin.isatty():
-                raise EvalmlError("no data on stdin", hint="pipe a CSV file in, e.g. 'cat preds.csv | evalml classify -'")
-            data = sys.stdin.buffer.read()
-            if data[:2] == b"\x1f\x8b":
-                import gzip
-
-                try:
-                    data = gzip.decompress(data)
-                except OSError as exc:
-                    raise EvalmlError(f"stdin looks gzip-compressed but cannot be decompressed: {exc}") from None
-            if not data.strip():
-                raise EvalmlError("stdin is empty", hint="expected a CSV header row and data rows")
-            self._buffer = pa.py_buffer(data)
+                raise EvalmlError("no data on stdin", hint="pipe a file in, e.g. 'cat preds.csv | evalml classify -'")
+            self._buffer, self.kind = self._read_stream(sys.stdin.buffer, "<stdin>")
+            self.delimiter = ","
         else:
-            p = Path(path)
+            file = root[0] if root else path
+            p = Path(file)
             if not p.exists():
-                raise EvalmlError(f"file not found: {path}", hint="check the path")
+                raise EvalmlError(f"file not found: {file}", hint="check the path")
             if p.is_dir():
-                raise EvalmlError(f"{path} is a directory, not a file")
-            if p.stat().st_size == 0:
-                raise EvalmlError(f"{path} is empty", hint="expected a header row and data rows")
+                raise EvalmlError(f"{file} is a directory, not a file", hint="give a file inside it")
+            regular = p.is_file()
+            if regular and p.stat().st_size == 0:
+                raise EvalmlError(f"{file} is empty", hint="expected a header row and data rows")
+            if root:
+                self.kind, self.delimiter = "root", None
+                self._open_root(root[0], root[1])
+            elif regular:
+                self.kind, self.delimiter, codec = _kind(path)
+                if codec is not None:
+                    with pa.OSFile(path) as raw:
+                        self._buffer = _decompress(raw, codec, p.stat().st_size, path)
+            else:  # a FIFO or character device: read it as a stream, like stdin
+                with open(path, "rb") as fh:
+                    self._buffer, self.kind = self._read_stream(fh, path)
+                self.delimiter = _CSV_SUFFIXES.get(Path(_strip_compression(path.lower())[0]).suffix, ",")
+        if self._buffer is not None and len(self._buffer) == 0 or (
+            self.kind == "csv" and self._buffer is not None and not bytes(self._buffer[:4096]).strip()
+        ):
+            raise EvalmlError(f"{self.display} is empty", hint="expected a header row and data rows")
+        if self.kind == "csv":
+            self._prepare_csv(sep)
+        elif sep is not None or decimal is not None:
+            raise EvalmlError("--sep and --decimal apply to CSV/text input only")
         self.columns: list[str] = self._read_names()
 
+    def _read_stream(self, fh, display: str) -> tuple[pa.Buffer, str]:
+        data = fh.read()
+        kind, codec = _sniff_magic(data[:8])
+        if codec is not None:
+            buf = _decompress(pa.BufferReader(data), codec, len(data), display)
+            kind = _sniff_magic(bytes(buf[:8]))[0] or "csv"
+            return buf, kind
+        return pa.py_buffer(data), kind
+
     # -- CSV helpers -------------------------------------------------------------------------
+    def _head(self, n: int = 1 << 16) -> bytes:
+        if self._buffer is not None:
+            return bytes(self._buffer[:n])
+        with open(self.path, "rb") as fh:
+            return fh.read(n)
+
+    def _all_bytes(self) -> bytes:
+        if self._buffer is not None:
+            return self._buffer.to_pybytes()
+        with open(self.path, "rb") as fh:
+            return fh.read()
+
+    def _prepare_csv(self, sep: str | None) -> None:
+        """Delimiter (given, by extension, or sniffed), leading '#' lines, a UTF-8 header."""
+        head = self._head()
+        if head.startswith(b"\xef\xbb\xbf"):
+            head = head[3:]
+        lines = head.split(b"\n")
+        skip = 0
+        while skip < len(lines) - 1 and lines[skip].lstrip().startswith(b"#"):
+            skip += 1
+        self._skip = skip
+        header = lines[skip] if skip < len(lines) else b""
+        try:
+            header.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise EvalmlError(
+                f"the header of {self.display} is not valid UTF-8 (byte 0x{header[exc.start]:02x} at column {exc.start + 1})",
+                hint="re-encode the file as UTF-8, e.g. iconv -f latin1 -t utf-8 FILE > FILE.utf8.csv",
+            ) from None
+        if sep is not None:
+            sep = {"\\t": "\t", "tab": "\t", "space": WHITESPACE, "whitespace": WHITESPACE}.get(sep, sep)
+            if len(sep) != 1 or sep in "\n\r\"":
+                raise EvalmlError(f"--sep must be one character, got {sep!r}", hint="e.g. --sep ';' or --sep '\\t'")
+            self.delimiter = sep
+        elif self.delimiter is None:  # .txt/.dat: comma, tab, or runs of whitespace
+            self.delimiter = "," if b"," in header else "\t" if b"\t" in header else WHITESPACE
+        if self.decimal is not None and (len(self.decimal) != 1 or self.decimal == self.delimiter):
+            raise EvalmlError(f"--decimal must be one character other than the separator, got {self.decimal!r}")
+        if self.delimiter == WHITESPACE:
+            import re
+
+            data = self._all_bytes()
+            data = re.sub(rb"(?m)^[ \t]+|[ \t]+(?=\r?$)", b"", data)
+            self._buffer = pa.py_buffer(re.sub(rb"[ \t]+", b"\t", data))
+            self.delimiter = "\t"
+
     def _csv_input(self):
         if self._buffer is not None:
             return pa.BufferReader(self._buffer)
         return self.path
 
-    def _csv_options(self, include: list[str] | None = None):
+    def _csv_read(self, include: list[str] | None = None, types: dict | None = None, names_only: bool = False):
+        """pyarrow's CSV reader with our options; a field larger than a block gets a larger block."""
         import pyarrow.csv as pacsv
 
-        parse = pacsv.ParseOptions(delimiter=self.delimiter)
-        convert = pacsv.ConvertOptions(include_columns=include) if include is not None else pacsv.ConvertOptions()
-        return parse, convert
+        bad_rows: list[str] = []
+
+        def on_invalid(row) -> str:
+            if row.text.lstrip().startswith("#"):
+                return "skip"
+            bad_rows.append(row.text)
+            return "error"
+
+        parse = pacsv.ParseOptions(delimiter=self.delimiter, invalid_row_handler=on_invalid)
+        convert = pacsv.ConvertOptions(include_columns=include or [], column_types=types or {},
+                                       decimal_point=self.decimal or ".")
+        block = 1 << 20
+        while True:
+            read = pacsv.ReadOptions(skip_rows=self._skip, block_size=block)
+            try:
+                if names_only:
+                    with pacsv.open_csv(self._csv_input(), read_options=read, parse_options=parse,
+                                        convert_options=convert) as reader:
+                        return list(reader.schema.names)
+                return pacsv.read_csv(self._csv_input(), read_options=read, parse_options=parse,
+                                      convert_options=convert)
+            except pa.ArrowInvalid as exc:
+                if "straddl" in str(exc) and block < MAX_BLOCK_SIZE:
+                    block *= 16
+                    continue
+                if bad_rows:
+                    raise self._parse_error(exc, bad_rows[0]) from None
+                raise
+
+    def _parse_error(self, exc: BaseException, text: str) -> EvalmlError:
+        """'line N: expected 2 columns, got 3' with a hint for European CSV."""
+        data = self._all_bytes()
+        raw = text.encode("utf-8", "surrogateescape")
+        at = data.find(b"\n" + raw)
+        line = data.count(b"\n", 0, at + 1) + 1 if at >= 0 else None
+        message = first_line(exc).removeprefix("CSV parse error: ")
+        where = f"line {line}" if line else "a line"
+        hint = None
+        if "Expected 1 columns" in message or (self.delimiter == "," and b";" in data[:4096]):
+            hint = "a European CSV? try --sep ';' --decimal ','"
+        return EvalmlError(f"cannot read {self.display}: {where}: {message}", hint=hint)
+
+    # -- other formats -----------------------------------------------------------------------
+    def _source(self):
+        if self._buffer is not None:
+            return pa.BufferReader(self._buffer)
+        return pa.memory_map(self.path) if self.kind == "arrow" else self.path
+
+    def _arrow_reader(self):
+        try:
+            return pa.ipc.open_file(self._source())
+        except pa.ArrowInvalid:
+            return pa.ipc.open_stream(self._source())
+
+    def _open_root(self, file: str, tree: str | None) -> None:
+        try:
+            import uproot
+        except ImportError:
+            raise EvalmlError(
+                "reading ROOT files needs uproot, which is not installed",
+                hint="pip install 'evalml-cli[root]'",
+            ) from None
+        try:
+            f = uproot.open(file)
+            trees = [k for k in f.keys(cycle=False) if f.classname_of(k).startswith("TTree")]
+            if tree is None:
+                if len(trees) != 1:
+                    raise EvalmlError(f"{file} holds {len(trees)} trees: name one as {file}:TREE",
+                                      hint=f"trees: {', '.join(trees) or '(none)'}")
+                tree = trees[0]
+            if tree not in f:
+                raise EvalmlError(f"{file} has no tree {tree!r}", hint=f"trees: {', '.join(trees) or '(none)'}")
+            self._tree = f[tree]
+        except EvalmlError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - uproot raises many types for a bad file
+            raise EvalmlError(f"cannot read {file} as ROOT: {first_line(exc)}") from None
+
+    def _read_root(self, columns: list[str]) -> pa.Table:
+        arrays = self._tree.arrays(columns, library="np")
+        out = {}
+        for name in columns:
+            values = np.asarray(arrays[name])
+            if values.dtype == object or values.ndim != 1:
+                raise EvalmlError(f"branch {name!r} of {self.display} holds arrays per entry, expected one number",
+                                  hint="flatten it into one value per entry")
+            out[name] = pa.array(values)
+        return pa.table(out)
 
     def _read_names(self) -> list[str]:
         try:
             if self.kind == "parquet":
                 import pyarrow.parquet as pq
 
-                return list(pq.read_schema(self.path).names)
-            import pyarrow.csv as pacsv
+                return list(pq.ParquetFile(self._source()).schema_arrow.names)
+            if self.kind == "arrow":
+                return list(self._arrow_reader().schema.names)
+            if self.kind == "json":
+                import pyarrow.json as pajson
 
-            parse, convert = self._csv_options()
-            with pacsv.open_csv(self._csv_input(), parse_options=parse, convert_options=convert) as reader:
-                return list(reader.schema.names)
+                self._table = pajson.read_json(self._source())
+                return list(self._table.column_names)
+            if self.kind == "root":
+                return [str(k) for k in self._tree.keys()]
+            return self._csv_read(names_only=True)
         except EvalmlError:
             raise
         except (pa.ArrowException, OSError, EOFError) as exc:
             raise EvalmlError(f"cannot read {self.display} as {self.kind.upper()}: {first_line(exc)}") from None
 
-    def read(self, columns: list[str]) -> pa.Table:
-        """Read only ``columns`` (already resolved against :attr:`columns`)."""
+    def read(self, columns: list[str], types: dict | None = None) -> pa.Table:
+        """Read only ``columns`` (already resolved against :attr:`columns`); ``types`` forces CSV column types."""
         columns = list(dict.fromkeys(columns))
         try:
             if self.kind == "parquet":
@@ -121,13 +376,18 @@ class TableSource:
 
                 # ParquetFile.read, not pq.read_table: the latter goes through pyarrow.dataset,
                 # which imports pandas (+0.4 s start-up).
-                with pq.ParquetFile(self.path) as pf:
+                with pq.ParquetFile(self._source()) as pf:
                     table = pf.read(columns=columns)
+            elif self.kind == "arrow":
+                table = self._arrow_reader().read_all().select(columns)
+            elif self.kind == "json":
+                table = self._table.select(columns)
+            elif self.kind == "root":
+                table = self._read_root(columns)
             else:
-                import pyarrow.csv as pacsv
-
-                parse, convert = self._csv_options(columns)
-                table = pacsv.read_csv(self._csv_input(), parse_options=parse, convert_options=convert)
+                table = self._csv_read(columns, types)
+        except EvalmlError:
+            raise
         except (pa.ArrowException, OSError, EOFError) as exc:
             raise EvalmlError(f"cannot read {self.display}: {first_line(exc)}") from None
         if table.num_rows == 0:
@@ -148,26 +408,36 @@ class TableSource:
             hint=f"{did}available columns: {', '.join(self.columns)}",
         )
 
+    def _exact(self, given: str, option: str) -> str | None:
+        """The column named ``given``: exactly, then with surrounding spaces ignored, then also
+        ignoring case. None when nothing matches; an error when several do."""
+        if given in self.columns:
+            return self._unique(given, option)
+        for key in (lambda c: c.strip(), lambda c: c.strip().lower()):
+            hits = [c for c in self.columns if key(c) == key(given)]
+            if len(hits) == 1:
+                return hits[0]
+            if len(hits) > 1:
+                raise EvalmlError(
+                    f"{option} {given!r} matches several columns when case and spaces are ignored: "
+                    f"{', '.join(repr(h) for h in hits)}",
+                    hint="give the exact name",
+                )
+        return None
+
     def column(self, given: str | None, candidates: tuple[str, ...], role: str, option: str) -> tuple[str, bool]:
-        """Resolve one column: the name given (exact, then case-insensitive) or detected.
+        """Resolve one column: the name given (exact, then ignoring spaces, then case) or detected.
 
         Returns (column name, detected?).
         """
         if given is not None:
-            if given in self.columns:
-                return self._unique(given, option), False
-            folded = [c for c in self.columns if c.lower() == given.lower()]
-            if len(folded) == 1:
-                return folded[0], False
-            if len(folded) > 1:
-                raise EvalmlError(
-                    f"{option} {given!r} matches several columns when case is ignored: {', '.join(folded)}",
-                    hint="give the exact name",
-                )
-            raise self._unknown(given, option)
+            hit = self._exact(given, option)
+            if hit is None:
+                raise self._unknown(given, option)
+            return hit, False
         lowered = {}
         for c in self.columns:
-            lowered.setdefault(c.lower(), c)
+            lowered.setdefault(c.strip().lower(), c)
         for cand in candidates:
             if cand in lowered:
                 return self._unique(lowered[cand], option), True
@@ -186,32 +456,45 @@ class TableSource:
         return name
 
     def columns_matching(self, spec: str, option: str) -> list[str]:
-        """Expand a comma list of names and globs (``p_*``, ``rep_*``) in file order."""
+        """Expand a comma list of names and globs (``p_*``, ``rep_*``) in file order.
+
+        A column named exactly like the whole spec or a part wins over any glob reading of it
+        (``p[1]`` is the column ``p[1]`` when there is one).
+        """
         import fnmatch
 
+        if spec in self.columns:
+            return [self._unique(spec, option)]
         out: list[str] = []
-        for part in (p.strip() for p in spec.split(",")):
-            if not part:
+        for part in spec.split(","):
+            if not part.strip():
                 continue
-            if any(ch in part for ch in "*?["):
-                hits = [self._unique(c, option) for c in self.columns if fnmatch.fnmatchcase(c, part)]
+            hit = self._exact(part, option)
+            if hit is not None:
+                out.append(hit)
+            elif any(ch in part for ch in "*?["):
+                pattern = part.strip()
+                hits = [self._unique(c, option) for c in self.columns if fnmatch.fnmatchcase(c.strip(), pattern)]
                 if not hits:
                     raise EvalmlError(
-                        f"{option} {part!r} matches no column in {self.display}",
+                        f"{option} {pattern!r} matches no column in {self.display}",
                         hint=f"available columns: {', '.join(self.columns)}",
                     )
                 out.extend(hits)
             else:
-                out.append(self.column(part, (), part, option)[0])
+                raise self._unknown(part.strip(), option)
         if not out:
             raise EvalmlError(f"{option} is empty", hint="give a column name, a comma list or a glob like 'p_*'")
         return list(dict.fromkeys(out))
 
 
-def first_line(exc: BaseException) -> str:
-    """A library's error message cut to one line (without numpy's `usecols` advice)."""
+def first_line(exc: BaseException, limit: int = 200) -> str:
+    """A library's error message cut to one printable line of at most ``limit`` characters
+    (without numpy's `usecols` advice); control and binary characters are shown escaped."""
     text = str(exc).strip().splitlines()
-    return text[0].split("; use `usecols`")[0] if text else type(exc).__name__
+    line = text[0].split("; use `usecols`")[0] if text else type(exc).__name__
+    line = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in line[: limit * 2])
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 # --------------------------------------------------------------------------------------------
