@@ -546,10 +546,31 @@ def to_numpy(col: pa.ChunkedArray, dtype=np.float64, fill=np.nan) -> np.ndarray:
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
+def _nested_type_error(name: str, display: str, typ, expected: str) -> EvalmlError:
+    return EvalmlError(f"column {name!r} in {display} has type {typ}, expected {expected}",
+                       hint="choose a column with one value per row")
+
+
+def _is_nested(typ) -> bool:
+    return pa.types.is_nested(typ) or pa.types.is_dictionary(typ) and pa.types.is_nested(typ.value_type)
+
+
+#: The numbers pyarrow's string → float64 cast accepts (checked against pyarrow 14–26):
+#: no '_' separators, no non-ASCII digits, no surrounding spaces; inf/nan in any case.
+_ARROW_NUMBER = r"^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|(?i:inf|infinity|nan))$"
+
+
 def numeric_column(table: pa.Table, name: str, display: str) -> np.ndarray:
-    """The column as float64 (nulls → NaN). Text that is not a number → EvalmlError."""
+    """The column as float64 (nulls → NaN). Text that is not a number → EvalmlError.
+
+    A text cell is a number exactly when pyarrow's cast accepts it, so ``1_0``, Arabic-Indic
+    digits and a trailing no-break space are reported (with their rows), as Arrow rejects them.
+    """
     col = table.column(name)
     typ = col.type
+    if pa.types.is_dictionary(typ):
+        col = col.cast(typ.value_type)
+        typ = col.type
     if pa.types.is_boolean(typ) or pa.types.is_integer(typ) or pa.types.is_floating(typ) or pa.types.is_decimal(typ):
         return to_numpy(col)
     if pa.types.is_null(typ):
@@ -561,32 +582,38 @@ def numeric_column(table: pa.Table, name: str, display: str) -> np.ndarray:
             return to_numpy(pc.cast(col, pa.float64()))
         except pa.ArrowException:
             pass
-        values = col.to_pylist()
-        bad = [(i, v) for i, v in enumerate(values) if v is not None and not _is_number(v)]
-        i, v = bad[0]
+        ok = pc.match_substring_regex(col, _ARROW_NUMBER)
+        bad = ~to_numpy(pc.fill_null(ok, True), np.bool_)
+        if not bad.any():
+            raise EvalmlError(f"column {name!r} in {display} must be numeric but cannot be converted to numbers")
+        first = int(np.argmax(bad))
         raise EvalmlError(
-            f"column {name!r} in {display} must be numeric but has {len(bad)} non-numeric value(s), "
-            f"first {v!r} at data row {i + 1}",
-            hint="fix the file or choose another column",
+            f"column {name!r} in {display} must be numeric but has {int(bad.sum())} non-numeric value(s), "
+            f"first {col[first].as_py()!r} at data row {first + 1} (data rows {_row_list(bad)})",
+            hint="fix the file or choose another column; numbers use '.' and ASCII digits without separators",
         )
-    raise EvalmlError(f"column {name!r} in {display} has type {typ}, expected numbers")
+    raise _nested_type_error(name, display, typ, "numbers")
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def encode_labels(table: pa.Table, name: str) -> tuple[np.ndarray, list]:
+def encode_labels(table: pa.Table, name: str, warnings: list[str] | None = None,
+                  display: str = "") -> tuple[np.ndarray, list]:
     """Sorted distinct labels and int64 codes into them; -1 marks a missing/NaN label.
 
     Works for integers, floats, booleans and strings via pyarrow's dictionary encoding, so no
-    Python loop touches the rows.
+    Python loop touches the rows. Text labels that spell the same number or boolean
+    (``1``, ``1.0``, ``true``, ``TRUE``) become one class, with a warning appended to
+    ``warnings``; unsigned 64-bit labels keep their value.
     """
     col = table.column(name)
+    if _is_nested(col.type):
+        raise _nested_type_error(name, display or "the file", col.type, "labels (numbers, text or booleans)")
+    if pa.types.is_dictionary(col.type):
+        col = col.cast(col.type.value_type)
+    if col.type == pa.uint64() and len(col) and col.null_count == 0:
+        values = to_numpy(col, np.uint64, 0)
+        if int(values.max()) > np.iinfo(np.int64).max:
+            uniq, inv = np.unique(values, return_inverse=True)
+            return inv.reshape(-1).astype(np.int64), [int(v) for v in uniq.tolist()]
     is_bool = pa.types.is_boolean(col.type)
     if (is_bool or pa.types.is_integer(col.type)) and col.null_count == 0 and len(col):
         # Integer labels without nulls (the common 0/1 file): no NaN possible, no float copy.
@@ -633,7 +660,71 @@ def encode_labels(table: pa.Table, name: str) -> tuple[np.ndarray, list]:
     rank[-1] = -1
     rank[np.array(order, dtype=np.int64)] = np.arange(len(order))
     codes = rank[indices]
-    return codes, [dictionary[i] for i in order]
+    labels = [dictionary[i] for i in order]
+    if labels and all(isinstance(v, str) for v in labels):
+        codes, labels = _merge_spellings(codes, labels, name, warnings)
+    return codes, labels
+
+
+#: Integers and decimals that denote a number when used as a label (not inf/nan: those are text).
+_LABEL_INT = r"[+-]?[0-9]+"
+_LABEL_NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+
+
+def canonical_label(text: str):
+    """The number or boolean a label text denotes, else None: ``'1.0'`` → 1, ``'TRUE'`` → True."""
+    import re
+
+    t = text.strip()
+    low = t.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    if re.fullmatch(_LABEL_INT, t):
+        return int(t)
+    if re.fullmatch(_LABEL_NUMBER, t):
+        v = float(t)
+        return _tidy(v) if np.isfinite(v) else None
+    return None
+
+
+def _merge_spellings(codes: np.ndarray, labels: list[str], name: str, warnings: list[str] | None):
+    """Distinct texts denoting the same number or boolean (``1``, ``1.0``, ``true``) → one class.
+
+    True ≡ 1 and False ≡ 0. The loop runs over the distinct labels, not the rows.
+    """
+    keys: dict = {}
+    group = np.arange(len(labels) + 1, dtype=np.int64)
+    merged: dict[int, list[str]] = {}
+    for i, text in enumerate(labels):
+        value = canonical_label(text)
+        if value is None:
+            continue
+        key = int(value) if isinstance(value, bool) else value
+        if key in keys:
+            j = keys[key]
+            group[i] = j
+            merged.setdefault(j, [labels[j]]).append(text)
+        else:
+            keys[key] = i
+    if not merged:
+        return codes, labels
+    new_labels = list(labels)
+    for j, texts in merged.items():
+        values = [canonical_label(t) for t in texts]
+        if all(isinstance(v, bool) for v in values):
+            new_labels[j] = bool(values[0])
+        else:
+            value = values[0]
+            new_labels[j] = int(value) if isinstance(value, bool) else value
+        if warnings is not None:
+            warnings.append(f"column {name!r}: labels {', '.join(repr(t) for t in texts)} denote the same value "
+                            f"and are one class, {label_text(new_labels[j])}")
+    roots = np.unique(group[:-1])
+    rank = np.full(len(labels) + 1, -1, np.int64)
+    rank[roots] = np.arange(len(roots))
+    lut = rank[group]
+    lut[-1] = -1
+    return lut[codes], [new_labels[r] for r in roots.tolist()]
 
 
 def _tidy(v):
@@ -647,16 +738,15 @@ def label_text(value) -> str:
 
 
 def _matches(value, text: str) -> bool:
+    """Does ``--pos-label text`` name this label? Same text, or the same number/boolean (1 ≡ 1.0 ≡ true)."""
     if label_text(value) == text:
         return True
-    if isinstance(value, bool):
-        return text.lower() in (("true", "1", "yes") if value else ("false", "0", "no"))
-    if isinstance(value, (int, float)):
-        try:
-            return float(text) == float(value)
-        except ValueError:
-            return False
-    return False
+    if isinstance(value, bool) and text.lower() in (("yes",) if value else ("no",)):
+        return True
+    a, b = canonical_label(label_text(value)), canonical_label(text)
+    if a is None or b is None:
+        return False
+    return (int(a) if isinstance(a, bool) else a) == (int(b) if isinstance(b, bool) else b)
 
 
 # --------------------------------------------------------------------------------------------
@@ -757,17 +847,32 @@ def read_classification(
     drop_invalid: bool = False,
     pred: str | None = None,
     task: str | None = None,
+    *,
+    classes: str | None = None,
+    sep: str | None = None,
+    decimal: str | None = None,
 ) -> BinaryData | MulticlassData:
     """Read a classification file; decide binary vs multiclass unless ``task`` says.
 
     Multiclass when the target has more than two classes, several score columns are given
     (``--score 'p_*'`` or ``p_a,p_b``), or a predicted-label column (``--pred``) is given.
+    Binary instead when two score columns (``p_0,p_1`` as ``predict_proba`` writes) meet a
+    two-valued target (the positive class's column is the score), or one score column and
+    ``pos_label`` meet a many-valued target (that class against the rest).
+    ``classes`` names the class of each score column: ``a,b,c`` in column order, or
+    ``label=column`` pairs (which also select the score columns).
     """
-    src = TableSource(path)
+    src = TableSource(path, sep=sep, decimal=decimal)
     target_col, t_detected = src.column(target, TARGET_CANDIDATES, "target", "--target")
     score_cols: list[str] = []
     detected_scores = False
-    if score is not None:
+    pairs = _parse_classes(classes, src) if classes is not None else None
+    if pairs is not None and pairs[1] is not None:
+        if score is not None and set(src.columns_matching(score, "--score")) != set(pairs[1]):
+            raise EvalmlError("--classes label=column pairs and --score name different columns",
+                              hint="give the score columns in one of them")
+        score_cols = pairs[1]
+    elif score is not None:
         score_cols = src.columns_matching(score, "--score")
     elif pred is None:
         try:
@@ -775,7 +880,8 @@ def read_classification(
             detected_scores = True
         except EvalmlError:
             groups = [
-                [c for c in src.columns if c.lower().startswith(pfx) and c != target_col] for pfx in SCORE_PREFIXES
+                [c for c in src.columns if c.strip().lower().startswith(pfx) and c != target_col]
+                for pfx in SCORE_PREFIXES
             ]
             groups = [g for g in groups if len(g) >= 2]
             if not groups:
@@ -786,14 +892,44 @@ def read_classification(
     for col in score_cols + [pred_col]:
         if col is not None and col == target_col:
             raise EvalmlError(f"column {target_col!r} is both the target and a prediction", hint="give different columns")
-    table = src.read([c for c in (target_col, *score_cols, pred_col, weight_col) if c is not None])
+    wanted = [c for c in (target_col, *score_cols, pred_col, weight_col) if c is not None]
+    table = src.read(wanted)
+    if src.kind == "csv" and pa.types.is_floating(table.column(target_col).type):
+        # pyarrow infers integers above 2**63 as float64: exact labels need the text.
+        finite = to_numpy(table.column(target_col))
+        finite = finite[np.isfinite(finite)]
+        if finite.size and float(np.abs(finite).max()) >= 2.0**53:
+            table = src.read(wanted, types={target_col: pa.string()})
     notes = []
     if t_detected or detected_scores:
         used = ", ".join(repr(c) for c in score_cols)
         notes.append(f"using target column {target_col!r} and score column(s) {used} (detected from the column names)")
-
-    codes, labels = encode_labels(table, target_col)
+    label_warnings: list[str] = []
+    codes, labels = encode_labels(table, target_col, label_warnings, src.display)
     w = numeric_column(table, weight_col, src.display) if weight_col else None
+    names = pairs[0] if pairs is not None else None
+    if names is not None and len(names) != len(score_cols):
+        raise EvalmlError(f"--classes names {len(names)} classes but there are {len(score_cols)} score columns",
+                          hint="give one class name per score column, in column order")
+    if task is None and pred_col is None:
+        if len(score_cols) == 1 and len(labels) > 2 and pos_label is not None:
+            task = "binary"  # one class against the rest
+        elif len(score_cols) == 2 and len(labels) <= 2:
+            # predict_proba's two columns: binary, scored by the positive class's column.
+            cls = _class_names(score_cols, labels, names)
+            try:
+                pos_code = _positive_class(labels, pos_label, target_col, src.display)[0]
+            except EvalmlError:
+                pos_code = None
+            if pos_code is not None and cls is not None:
+                k = int(_lookup_codes([labels[pos_code]], cls, "target", target_col, src.display, "")[0])
+                if k >= 0:
+                    data = _binary_from(src, table, codes, labels, target_col, score_cols[k], w, weight_col,
+                                        pos_label, drop_invalid, notes)
+                    data.warnings[:0] = label_warnings
+                    data.notes.append(f"two score columns and two classes: scored by {score_cols[k]!r}, "
+                                      f"the column of the positive class {data.pos_label}")
+                    return data
     if task is None:
         task = "multiclass" if (len(score_cols) > 1 or pred_col is not None or len(labels) > 2) else "binary"
     if task == "binary":
@@ -803,10 +939,57 @@ def read_classification(
                 + (" (--pred is for multiclass)" if pred_col is not None else f", got {len(score_cols)}"),
                 hint="pass one --score column, or --task multiclass",
             )
-        return _binary_from(src, table, codes, labels, target_col, score_cols[0], w, weight_col, pos_label,
+        data = _binary_from(src, table, codes, labels, target_col, score_cols[0], w, weight_col, pos_label,
                             drop_invalid, notes)
-    return _multiclass_from(src, table, codes, labels, target_col, score_cols, pred_col, w, weight_col,
-                            drop_invalid, notes)
+    else:
+        data = _multiclass_from(src, table, codes, labels, target_col, score_cols, pred_col, w, weight_col,
+                                drop_invalid, notes, names)
+    data.warnings[:0] = label_warnings
+    return data
+
+
+def _parse_classes(spec: str, src: TableSource) -> tuple[list[str], list[str] | None]:
+    """``--classes``: (class names, score columns or None). ``a,b,c`` names the score columns'
+    classes in column order; ``a=p_0,b=p_1`` also chooses the score columns."""
+    parts = [p.strip() for p in spec.split(",") if p.strip()]
+    if not parts:
+        raise EvalmlError("--classes is empty", hint="e.g. --classes cat,dog or --classes cat=p_0,dog=p_1")
+    with_eq = [("=" in p) for p in parts]
+    if any(with_eq) and not all(with_eq):
+        raise EvalmlError("--classes mixes label=column pairs and plain names", hint="use one form")
+    if not any(with_eq):
+        names, cols = parts, None
+    else:
+        split = [p.split("=", 1) for p in parts]
+        names = [a.strip() for a, _ in split]
+        cols = [src.column(b.strip(), (), "score", "--classes")[0] for _, b in split]
+    if len(set(names)) != len(names):
+        raise EvalmlError(f"--classes repeats a class name: {spec}")
+    return names, cols
+
+
+def _class_names(score_cols: list[str], labels: list, given: list[str] | None) -> list[str] | None:
+    """Names for the score columns' classes that every target label matches, else None.
+
+    Tried in turn: ``given`` (--classes); the columns without their common prefix
+    (``p_cat`` → ``cat``); without a known score prefix (``p_jet_b`` → ``jet_b``); the full
+    column names (Kaggle's ``Class_1`` labels with ``Class_1`` columns).
+    """
+    if given is not None:
+        return given
+    schemes = [class_names_from_columns(score_cols)]
+    for pfx in SCORE_PREFIXES:
+        if all(c.strip().lower().startswith(pfx) for c in score_cols):
+            stripped = [c.strip()[len(pfx):] for c in score_cols]
+            if all(stripped) and len(set(stripped)) == len(stripped):
+                schemes.append(stripped)
+            break
+    schemes.append([c.strip() for c in score_cols])
+    for names in schemes:
+        index = _class_index(names)
+        if all(index(label_text(v)) is not None for v in labels):
+            return names
+    return None
 
 
 def drop_rows(keep: np.ndarray | None, *arrays):
@@ -842,18 +1025,40 @@ def _binary_from(src, table, codes, labels, target_col, score_col, w, weight_col
     return BinaryData(y, s, w, src.display, target_col, score_col, weight_col, pos_text, n_dropped, notes, warnings)
 
 
-def _lookup_codes(labels: list, classes: list[str], role: str, column: str, display: str, hint: str) -> np.ndarray:
-    """Map each label (by its text) to its index in ``classes``: exact, then case-insensitive."""
+def _class_index(classes: list[str]):
+    """text → index into ``classes``: exact, then ignoring case, then the same number (1 ≡ 1.0)."""
     exact = {c: i for i, c in enumerate(classes)}
     folded: dict[str, int] = {}
+    numeric: dict = {}
     for i, c in enumerate(classes):
         folded.setdefault(c.lower(), i)
+        value = canonical_label(c)
+        if value is not None:
+            numeric.setdefault(int(value) if isinstance(value, bool) else value, i)
+
+    def index(text: str) -> int | None:
+        if text in exact:
+            return exact[text]
+        if text.lower() in folded:
+            return folded[text.lower()]
+        value = canonical_label(text)
+        if value is not None and not isinstance(value, bool):
+            return numeric.get(value)
+        return None
+
+    return index
+
+
+def _lookup_codes(labels: list, classes: list[str], role: str, column: str, display: str, hint: str) -> np.ndarray:
+    """Map each label (by its text) to its index in ``classes``: exact, then case-insensitive,
+    then as the same number."""
+    index = _class_index(classes)
     out = np.empty(len(labels) + 1, np.int64)
     out[-1] = -1  # code -1 (missing) maps to -1
     missing = []
     for j, v in enumerate(labels):
         t = label_text(v)
-        idx = exact.get(t, folded.get(t.lower()))
+        idx = index(t)
         if idx is None:
             missing.append(t)
             idx = -1
@@ -866,7 +1071,17 @@ def _lookup_codes(labels: list, classes: list[str], role: str, column: str, disp
     return out
 
 
-def _multiclass_from(src, table, codes, labels, target_col, score_cols, pred_col, w, weight_col, drop_invalid, notes):
+def _check_class_count(k: int, display: str) -> None:
+    if k > MAX_CLASSES:
+        raise EvalmlError(
+            f"{display} has {k:,} classes, more than evalml's limit of {MAX_CLASSES:,}: the {k:,}×{k:,} "
+            f"confusion matrix alone would take {k * k * 8 / 1e9:.1f} GB",
+            hint="check --target (an id or a continuous column?), or group the classes",
+        )
+
+
+def _multiclass_from(src, table, codes, labels, target_col, score_cols, pred_col, w, weight_col, drop_invalid, notes,
+                     names=None):
     masks: dict[str, np.ndarray] = {target_col: codes < 0}
     scores = None
     if score_cols:
@@ -876,21 +1091,25 @@ def _multiclass_from(src, table, codes, labels, target_col, score_cols, pred_col
                 f"target column {target_col!r} in {src.display} has {len(labels)} distinct values ({shown}) "
                 f"but there is one score column {score_cols[0]!r}: multiclass needs one score column per class",
                 hint="pass --score 'p_*' or a comma list, --pred COL for predicted labels, "
-                "or check --target (binary classification needs two values)",
+                "--pos-label CLASS for one class against the rest, or check --target",
             )
-        classes = class_names_from_columns(score_cols)
+        _check_class_count(len(score_cols), src.display)
+        classes = _class_names(score_cols, labels, names) or class_names_from_columns(score_cols)
         mapping = ", ".join(f"{c}→{k}" for c, k in zip(score_cols, classes))
         lut = _lookup_codes(labels, classes, "target", target_col, src.display,
-                            f"score columns and their classes: {mapping}")
+                            f"score columns and their classes: {mapping}; map them with --classes LABEL=COLUMN,…")
         y = lut[codes]
         scores = np.empty((table.num_rows, len(score_cols)), np.float64)
         for k, col in enumerate(score_cols):
             scores[:, k] = numeric_column(table, col, src.display)
             masks[col] = ~np.isfinite(scores[:, k])
     if pred_col is not None:
-        p_codes, p_labels = encode_labels(table, pred_col)
+        p_codes, p_labels = encode_labels(table, pred_col, None, src.display)
         if scores is None:
+            _check_class_count(len(labels), src.display)
+            _check_class_count(len(p_labels), src.display)
             texts = sorted({label_text(v) for v in labels} | {label_text(v) for v in p_labels}, key=_label_sort_key)
+            _check_class_count(len(texts), src.display)
             classes = texts
             y = _lookup_codes(labels, classes, "target", target_col, src.display, "")[codes]
         pred_arr = _lookup_codes(p_labels, classes, "predicted-label", pred_col, src.display,
@@ -914,21 +1133,26 @@ def _label_sort_key(text: str):
 
 
 def _positive_class(labels: list, pos_label: str | None, target: str, display: str) -> tuple[int | None, str, list[str]]:
-    """Which label code is positive. Two labels at most; 0/1, -1/1 and booleans need no flag."""
+    """Which label code is positive. Two labels, or any number with ``pos_label`` (that class
+    against the rest); 0/1, -1/1 and booleans (in any spelling: ``1.0``, ``TRUE``) need no flag."""
     shown = ", ".join(label_text(v) for v in labels[:10]) + (", …" if len(labels) > 10 else "")
-    if len(labels) > 2:
-        raise EvalmlError(
-            f"target column {target!r} in {display} has {len(labels)} distinct values ({shown}); "
-            "binary classification needs two",
-            hint="check --target, or evaluate it as multiclass",
-        )
+    too_many = EvalmlError(
+        f"target column {target!r} in {display} has {len(labels)} distinct values ({shown}); "
+        "binary classification needs two",
+        hint="check --target, evaluate it as multiclass, or pass --pos-label CLASS for one class against the rest",
+    )
     warnings: list[str] = []
     if pos_label is not None:
         hits = [i for i, v in enumerate(labels) if _matches(v, pos_label)]
         if hits:
             if len(labels) == 1:
                 warnings.append(f"target column {target!r} holds only the positive class {pos_label!r}")
+            if len(labels) > 2:
+                warnings.append(f"one class against the rest: {pos_label!r} is positive, the other "
+                                f"{len(labels) - 1} values of {target!r} are negative")
             return hits[0], pos_label, warnings
+        if len(labels) > 2:
+            raise too_many
         if len(labels) == 2:
             raise EvalmlError(
                 f"--pos-label {pos_label!r} is not a value of target column {target!r} (values: {shown})",
@@ -936,12 +1160,16 @@ def _positive_class(labels: list, pos_label: str | None, target: str, display: s
             )
         warnings.append(f"target column {target!r} holds only {shown}; --pos-label {pos_label!r} never occurs")
         return None, pos_label, warnings
-    texts = {label_text(v).lower() for v in labels}
-    for negative, positive in (({"0", "false"}, {"1", "true"}), ({"-1"}, {"1"})):
-        if texts <= negative | positive:
-            pos_idx = [i for i, v in enumerate(labels) if label_text(v).lower() in positive]
+    if len(labels) > 2:
+        raise too_many
+    values = [canonical_label(label_text(v)) for v in labels]
+    values = [int(v) if isinstance(v, bool) else v for v in values]
+    for negative, positive in (({0}, {1}), ({-1}, {1})):
+        if all(v is not None and v in negative | positive for v in values):
+            pos_idx = [i for i, v in enumerate(values) if v in positive]
             if not pos_idx:
                 warnings.append(f"target column {target!r} holds only the negative class {shown}")
+                texts = {label_text(v).lower() for v in labels}
                 return None, "true" if "false" in texts else "1", warnings
             if len(labels) == 1:
                 warnings.append(f"target column {target!r} holds only the positive class {shown}")

@@ -51,6 +51,10 @@ def classify(
                                 "before log_loss.")] = None,
     show_classes: Annotated[int, typer.Option("--show-classes", min=1, metavar="N",
                             help="Multiclass table: show at most N classes (the worst by f1); JSON stays complete.")] = 20,
+    classes: Annotated[Optional[str], typer.Option("--classes", metavar="LIST",
+                       help="Class of each score column: names in column order (a,b,c) or LABEL=COLUMN pairs.")] = None,
+    sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
+    decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark, e.g. ',' (with --sep ';').")] = None,
     drop_invalid: DropInvalidOpt = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -69,7 +73,7 @@ def classify(
         if not math.isfinite(threshold):
             raise EvalmlError(f"--threshold must be a finite number, got {threshold}")
         data = io.read_classification(path, target, score, weight, pos_label, drop_invalid, pred,
-                                      task.value if task else None)
+                                      task.value if task else None, classes=classes, sep=sep, decimal=decimal)
         if isinstance(data, io.BinaryData):
             return evaluate.classify_binary(data, threshold)
         report = evaluate.classify_multiclass(

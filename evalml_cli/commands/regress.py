@@ -40,6 +40,8 @@ def regress(
                         help="Fitted parameters: ndof = n − N for chi2_per_ndof and p_value.")] = 0,
     pulls: Annotated[Optional[str], typer.Option("--pulls", metavar="PATH",
                      help="Write per-row residual and pull (CSV: row,residual,pull), atomically.")] = None,
+    sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
+    decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark, e.g. ',' (with --sep ';').")] = None,
     drop_invalid: DropInvalidOpt = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -63,7 +65,7 @@ def regress(
         from evalml_cli.io import check_writable, write_atomic
         from evalml_cli.io_regression import read_regression
 
-        data = read_regression(path, target, pred, weight, sigma, cov, corr, drop_invalid)
+        data = read_regression(path, target, pred, weight, sigma, cov, corr, drop_invalid, sep=sep, decimal=decimal)
         report = evaluate_regression.regress(data, n_params)
         if pulls is not None:
             # Everything is computed; check both destinations before the first write.
@@ -83,6 +85,8 @@ def density(
     p: Annotated[Optional[str], typer.Option("--p", metavar="COL", help="Observed distribution over bins (counts or probabilities).")] = None,
     q: Annotated[Optional[str], typer.Option("--q", metavar="COL", help="Model/expected distribution over the same bins.")] = None,
     weight: WeightOpt = None,
+    sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
+    decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark, e.g. ',' (with --sep ';').")] = None,
     drop_invalid: DropInvalidOpt = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -103,6 +107,6 @@ def density(
         from evalml_cli import evaluate_regression
         from evalml_cli.io_regression import read_density
 
-        return evaluate_regression.density(read_density(path, likelihood, p, q, weight, drop_invalid))
+        return evaluate_regression.density(read_density(path, likelihood, p, q, weight, drop_invalid, sep=sep, decimal=decimal))
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require, known=metrics.names_for(metrics.DENSITY))
