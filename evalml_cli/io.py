@@ -894,12 +894,17 @@ def read_classification(
             raise EvalmlError(f"column {target_col!r} is both the target and a prediction", hint="give different columns")
     wanted = [c for c in (target_col, *score_cols, pred_col, weight_col) if c is not None]
     table = src.read(wanted)
-    if src.kind == "csv" and pa.types.is_floating(table.column(target_col).type):
+    if src.kind == "csv":
         # pyarrow infers integers above 2**63 as float64: exact labels need the text.
-        finite = to_numpy(table.column(target_col))
-        finite = finite[np.isfinite(finite)]
-        if finite.size and float(np.abs(finite).max()) >= 2.0**53:
-            table = src.read(wanted, types={target_col: pa.string()})
+        as_text = {}
+        for col in (target_col, pred_col):
+            if col is not None and pa.types.is_floating(table.column(col).type):
+                v = to_numpy(table.column(col))
+                v = v[np.isfinite(v)]
+                if v.size and float(np.abs(v).max()) >= 2.0**53:
+                    as_text[col] = pa.string()
+        if as_text:
+            table = src.read(wanted, types=as_text)
     notes = []
     if t_detected or detected_scores:
         used = ", ".join(repr(c) for c in score_cols)

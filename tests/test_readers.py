@@ -127,7 +127,10 @@ def test_fifo_with_data_is_read_as_a_stream(tmp_path, preds, invoke, expected_au
     t = threading.Thread(target=feed)
     t.start()
     code, out, err = invoke("classify", str(fifo), "-t", "y", "-s", "p", "-f", "json")
-    t.join()
+    if t.is_alive():  # evalml never opened the FIFO: unblock the writer
+        with open(fifo, "rb") as fh:
+            fh.read()
+    t.join(10)
     assert code == 0, err
     assert _auc(out) == expected_auc
 
