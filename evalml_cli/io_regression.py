@@ -75,8 +75,11 @@ def read_regression(
     cov: str | None = None,
     corr: str | None = None,
     drop_invalid: bool = False,
+    *,
+    sep: str | None = None,
+    decimal: str | None = None,
 ) -> RegressionData:
-    src = path if isinstance(path, TableSource) else TableSource(path)
+    src = path if isinstance(path, TableSource) else TableSource(path, sep=sep, decimal=decimal)
     target_col, t_det = src.column(target, REG_TARGET_CANDIDATES, "target", "--target")
     if pred is not None:
         pred_cols = src.columns_matching(pred, "--pred")
@@ -152,8 +155,11 @@ def read_density(
     q: str | None = None,
     weight: str | None = None,
     drop_invalid: bool = False,
+    *,
+    sep: str | None = None,
+    decimal: str | None = None,
 ) -> DensityData:
-    src = path if isinstance(path, TableSource) else TableSource(path)
+    src = path if isinstance(path, TableSource) else TableSource(path, sep=sep, decimal=decimal)
     if likelihood is not None:
         l_col = src.column(likelihood, (), "likelihood", "--likelihood")[0]
         w_col = src.column(weight, (), "weight", "--weight")[0] if weight is not None else None

@@ -61,6 +61,10 @@ def classify(
                                 "before log_loss.")] = None,
     show_classes: Annotated[int, typer.Option("--show-classes", min=1, metavar="N",
                             help="Multiclass table: show at most N classes (the worst by f1); JSON stays complete.")] = 20,
+    classes: Annotated[Optional[str], typer.Option("--classes", metavar="LIST",
+                       help="Class of each score column: names in column order (a,b,c) or LABEL=COLUMN pairs.")] = None,
+    sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
+    decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark, e.g. ',' (with --sep ';').")] = None,
     drop_invalid: DropInvalidOpt = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -77,7 +81,7 @@ def classify(
             path, target=target, score=score, pred=pred, task=task.value if task else None, weight=weight,
             pos_label=pos_label, threshold=threshold, top_k=top_k, normalize=normalize.value if normalize else None,
             normalize_scores=normalize_scores.value if normalize_scores else None, show_classes=show_classes,
-            drop_invalid=drop_invalid,
+            drop_invalid=drop_invalid, classes=classes, sep=sep, decimal=decimal,
         )
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require,

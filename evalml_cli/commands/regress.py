@@ -52,6 +52,8 @@ def regress(
     quantile: Annotated[float, typer.Option("--quantile", metavar="Q", help="Quantile q in (0, 1) of pinball_loss.")] = 0.5,
     pulls: Annotated[Optional[str], typer.Option("--pulls", metavar="PATH",
                      help="Write per-row residual and pull (CSV: row,residual,pull), like --output; '-' is stdout.")] = None,
+    sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
+    decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark, e.g. ',' (with --sep ';').")] = None,
     drop_invalid: DropInvalidOpt = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -69,11 +71,10 @@ def regress(
         raise fail(exc) from None
 
     def build():
-        from evalml_cli import evaluate_regression
-        from evalml_cli.io_regression import read_regression
+        from evalml_cli import api
 
-        data = read_regression(path, target, pred, weight, sigma, cov, corr, drop_invalid)
-        return evaluate_regression.regress(data, n_params, quantile)
+        return api.regress(path, target=target, pred=pred, weight=weight, sigma=sigma, cov=cov, corr=corr,
+                           n_params=n_params, quantile=quantile, drop_invalid=drop_invalid, sep=sep, decimal=decimal)
 
     def side_files(report):
         # Written together with --output: both temp files first, then both renames.
@@ -90,6 +91,8 @@ def density(
     p: Annotated[Optional[str], typer.Option("--p", metavar="COL", help="Observed distribution over bins (counts or probabilities).")] = None,
     q: Annotated[Optional[str], typer.Option("--q", metavar="COL", help="Model/expected distribution over the same bins.")] = None,
     weight: WeightOpt = None,
+    sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
+    decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark, e.g. ',' (with --sep ';').")] = None,
     drop_invalid: DropInvalidOpt = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -107,10 +110,10 @@ def density(
         raise fail(exc) from None
 
     def build():
-        from evalml_cli import evaluate_regression
-        from evalml_cli.io_regression import read_density
+        from evalml_cli import api
 
-        return evaluate_regression.density(read_density(path, likelihood, p, q, weight, drop_invalid))
+        return api.density(path, likelihood=likelihood, p=p, q=q, weight=weight, drop_invalid=drop_invalid,
+                           sep=sep, decimal=decimal)
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require, known=metrics.names_for(metrics.DENSITY),
         inputs={"FILE": path})
