@@ -283,8 +283,6 @@ def test_no_numpy_runtime_warning_reaches_stderr(name, tmp_path):
     assert "Warning" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr
 
 
-@pytest.mark.xfail(reason="io_regression.read_density checks v.sum() > 0, which overflows (not this helper's file)",
-                   strict=False)
 def test_histogram_counts_whose_sum_overflows_read_without_warning(tmp_path):
     import subprocess
     import sys

@@ -136,9 +136,16 @@ def kl(p: np.ndarray, q: np.ndarray) -> MetricSet:
     q = q / mq
     q /= q.sum()
     forward, n_fwd = _kl_terms(p, q)
-    ms.set("kl_divergence", forward, f"q = 0 in {n_fwd} bin(s) where p > 0 (KL is infinite)")
+    ms.set("kl_divergence", forward, _infinite_reason("q", "p", n_fwd, "KL"))
     reverse, n_rev = _kl_terms(q, p)
-    ms.set("kl_divergence_reverse", reverse, f"p = 0 in {n_rev} bin(s) where q > 0 (reverse KL is infinite)")
+    ms.set("kl_divergence_reverse", reverse, _infinite_reason("p", "q", n_rev, "reverse KL"))
     m = 0.5 * (p + q)
     ms.set("js_divergence", 0.5 * _kl_terms(p, m)[0] + 0.5 * _kl_terms(q, m)[0])
     return ms
+
+
+def _infinite_reason(zero: str, positive: str, bins: int, name: str) -> str:
+    """Why a KL is undefined: the bins where it is infinite, or (none such) a numeric overflow."""
+    if bins > 0:
+        return f"{zero} = 0 in {bins} {'bin' if bins == 1 else 'bins'} where {positive} > 0 ({name} is infinite)"
+    return f"{name} is not finite (the ratio {positive}/{zero} overflows float64)"
