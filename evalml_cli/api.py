@@ -96,7 +96,8 @@ def classify(
         raise EvalmlError(f"normalize_scores must be 'softmax' or 'renormalize', got {normalize_scores!r}")
     if top_k is not None and top_k < 1:
         raise EvalmlError(f"top_k must be at least 1, got {top_k}")
-    data_ = io.read_classification(_source(data), target, score, weight, pos_label, drop_invalid, pred, task,
+    data_ = io.read_classification(_source(data), target=target, score=score, weight=weight, pos_label=pos_label,
+                                   drop_invalid=drop_invalid, pred=pred, task=task,
                                    classes=classes, sep=sep, decimal=decimal)
     if isinstance(data_, io.BinaryData):
         report = evaluate.classify_binary(data_, threshold)
@@ -139,7 +140,8 @@ def regress(
     if n_params < 0:
         raise EvalmlError(f"n_params must be ≥ 0, got {n_params}")
     check_uncertainty_options(sigma, cov, corr, None)
-    data_ = read_regression(_source(data), target, pred, weight, sigma, cov, corr, drop_invalid, sep=sep, decimal=decimal)
+    data_ = read_regression(_source(data), target=target, pred=pred, weight=weight, sigma=sigma, cov=cov, corr=corr,
+                            drop_invalid=drop_invalid, sep=sep, decimal=decimal)
     return evaluate_regression.regress(data_, n_params, quantile)
 
 
@@ -159,5 +161,5 @@ def density(
     from evalml_cli.io_regression import check_density_options, read_density
 
     check_density_options(likelihood, p, q, weight)
-    return evaluate_regression.density(read_density(_source(data), likelihood, p, q, weight, drop_invalid,
+    return evaluate_regression.density(read_density(_source(data), likelihood=likelihood, p=p, q=q, weight=weight, drop_invalid=drop_invalid,
                                                     sep=sep, decimal=decimal))

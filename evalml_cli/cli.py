@@ -210,7 +210,9 @@ def main() -> None:
             raise
         if os.environ.get("EVALML_DEBUG"):
             raise
-        _stderr(f"evalml: internal error: {type(exc).__name__}: {exc} (set EVALML_DEBUG=1 for a traceback)")
+        from evalml_cli.errors import internal_error_line
+
+        _stderr(internal_error_line(exc))
         code = 2
     code = code if isinstance(code, int) else 0
     sys.exit(_flush_stdout(code))

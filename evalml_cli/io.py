@@ -840,6 +840,7 @@ def _negative_weight_warning(w: np.ndarray | None) -> list[str]:
 
 def read_classification(
     path: str,
+    *,
     target: str | None = None,
     score: str | None = None,
     weight: str | None = None,
@@ -847,7 +848,6 @@ def read_classification(
     drop_invalid: bool = False,
     pred: str | None = None,
     task: str | None = None,
-    *,
     classes: str | None = None,
     sep: str | None = None,
     decimal: str | None = None,
@@ -1005,10 +1005,11 @@ def drop_rows(keep: np.ndarray | None, *arrays):
     return (int((~keep).sum()), *(None if a is None else a[keep] for a in arrays))
 
 
-def read_binary(path: str, target: str | None = None, score: str | None = None, weight: str | None = None,
+def read_binary(path: str, *, target: str | None = None, score: str | None = None, weight: str | None = None,
                 pos_label: str | None = None, drop_invalid: bool = False) -> BinaryData:
     """Read and validate a binary-classification file."""
-    data = read_classification(path, target, score, weight, pos_label, drop_invalid, task="binary")
+    data = read_classification(path, target=target, score=score, weight=weight, pos_label=pos_label,
+                               drop_invalid=drop_invalid, task="binary")
     assert isinstance(data, BinaryData)
     return data
 

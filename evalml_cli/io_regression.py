@@ -68,6 +68,7 @@ def _matrix(path: str, n_file: int, keep: np.ndarray | None, kind: str, warnings
 
 def read_regression(
     path: str,
+    *,
     target: str | None = None,
     pred: str | None = None,
     weight: str | None = None,
@@ -75,7 +76,6 @@ def read_regression(
     cov: str | None = None,
     corr: str | None = None,
     drop_invalid: bool = False,
-    *,
     sep: str | None = None,
     decimal: str | None = None,
 ) -> RegressionData:
@@ -150,12 +150,12 @@ def check_density_options(likelihood: str | None, p: str | None, q: str | None, 
 
 def read_density(
     path: str,
+    *,
     likelihood: str | None = None,
     p: str | None = None,
     q: str | None = None,
     weight: str | None = None,
     drop_invalid: bool = False,
-    *,
     sep: str | None = None,
     decimal: str | None = None,
 ) -> DensityData:

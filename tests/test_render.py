@@ -117,7 +117,7 @@ def test_binary_table_fits_at_60_columns(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     f = tmp_path / "b.csv"
     f.write_text("y,p\n" + "".join(f"{i % 2},{(i * 37 % 100) / 100}\n" for i in range(200)))
-    report = evaluate.classify_binary(io.read_binary("b.csv", "y", "p"))
+    report = evaluate.classify_binary(io.read_binary("b.csv", target="y", score="p"))
     for text in _renders(report, 60).values():
         assert "…" not in text and all(len(line) <= 60 for line in text.splitlines())
 
@@ -179,7 +179,7 @@ def test_display_order_per_task():
 def test_json_and_table_put_the_headline_first(tmp_path):
     f = tmp_path / "b.csv"
     f.write_text("y,p\n0,0.1\n0,0.4\n1,0.35\n1,0.8\n")
-    report = evaluate.classify_binary(io.read_binary(str(f), "y", "p"))
+    report = evaluate.classify_binary(io.read_binary(str(f), target="y", score="p"))
     keys = list(json.loads(render_text(report, "json"))["metrics"])
     assert keys[:4] == ["roc_auc", "average_precision", "log_loss", "f1"] and keys[-4:] == ["tp", "fp", "tn", "fn"]
     text = render_text(report, "table", width=100)

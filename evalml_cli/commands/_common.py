@@ -10,7 +10,7 @@ from typing import Annotated, Callable, Optional
 
 import typer
 
-from evalml_cli.errors import EvalmlError
+from evalml_cli.errors import EvalmlError, internal_error_line
 
 
 class Format(str, Enum):
@@ -196,7 +196,7 @@ def run(
     except Exception as exc:  # noqa: BLE001 - a bug must still be one line and exit 2, never a traceback
         if os.environ.get("EVALML_DEBUG"):
             raise
-        _err(f"evalml: internal error: {type(exc).__name__}: {exc} (set EVALML_DEBUG=1 for a traceback)")
+        _err(internal_error_line(exc))
         raise typer.Exit(2) from None
     for line in failures:
         _err(line)

@@ -8,19 +8,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
-def safe_div(num: float, den: float) -> float:
-    """``num / den``, or NaN when ``den`` is zero or either side is not finite.
-
-    Like scikit-learn's ``_prf_divide`` but NaN instead of 0: an undefined metric must never
-    look like a measured zero.
-    """
-    num = float(num)
-    den = float(den)
-    if den == 0.0 or not math.isfinite(num) or not math.isfinite(den):
-        return math.nan
-    return num / den
-
-
 def pow2_scale(*arrays) -> float:
     """A power of two near the largest |value| of ``arrays`` (1.0 when all are 0 or empty).
 
