@@ -17,12 +17,13 @@ class Format(str, Enum):
     table = "table"
     json = "json"
     markdown = "markdown"
+    html = "html"
 
 
 FormatOpt = Annotated[
     Optional[Format],
-    typer.Option("--format", "-f", help="Output format: table (default), json or markdown. "
-                 "With --output and no --format, chosen from the extension (.json, .md)."),
+    typer.Option("--format", "-f", help="Output format: table (default), json, markdown or html (one self-contained "
+                 "page with figures). With --output and no --format, chosen from the extension (.json, .md, .html)."),
 ]
 OutputOpt = Annotated[
     Optional[str],
@@ -38,6 +39,12 @@ RequireOpt = Annotated[
 ]
 WeightOpt = Annotated[
     Optional[str], typer.Option("--weight", "-w", metavar="COL", help="Column of per-row sample (event) weights; may be negative.")
+]
+PlotOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--plot", metavar="[KIND=]PATH",
+                 help="Write a figure (PNG, SVG or PDF by extension); the kind (roc, pr, calibration, det, efficiency, "
+                 "confusion, residuals, pulls) comes from the file name or KIND=PATH. Repeatable."),
 ]
 DropInvalidOpt = Annotated[
     bool, typer.Option("--drop-invalid", help="Skip rows with a missing, NaN or inf value instead of failing; the count is reported.")
@@ -106,7 +113,19 @@ def resolve_format(fmt: Format | None, output: str | None) -> str:
             return "json"
         if low.endswith((".md", ".markdown")):
             return "markdown"
+        if low.endswith((".html", ".htm")):
+            return "html"
     return "table"
+
+
+def figures(plot: list[str] | None, fmt: Format | None, output: str | None):
+    """The ``--plot`` files and HTML figures of a run (evalml_cli/figures.py); a bad value exits 2."""
+    from evalml_cli.figures import Figures
+
+    try:
+        return Figures(plot, html=resolve_format(fmt, output) == "html")
+    except EvalmlError as exc:
+        raise fail(exc) from None
 
 
 def fail(exc: EvalmlError) -> typer.Exit:
@@ -170,14 +189,15 @@ def run(
                               hint="give --output FILE, or --quiet to drop the report")
         check_destinations({"--output": output, **side_outputs}, inputs or {})
         report = build()
-        failures = gates.check(report, reqs)
+        outcomes = gates.evaluate(report, reqs)
+        failures = [o.message for o in outcomes if not o.passed]
         kind = resolve_format(fmt, output)
         if not quiet:
             for note in report.notes:
                 _err(f"evalml: {note}")
         files = list(side_files(report)) if side_files is not None else []
         if output is not None and output != "-":
-            files.append((output, render_text(report, kind, width=100), "--output"))
+            files.append((output, render_text(report, kind, width=100, outcomes=outcomes), "--output"))
         stdout_files = [f for f in files if f[0] == "-"]
         write_all([f for f in files if f[0] != "-"])
         for _, text, _ in stdout_files:
@@ -186,7 +206,8 @@ def run(
             if not quiet:
                 _err(f"evalml: wrote {kind} report to {output}")
         elif output == "-" or not quiet:
-            text = _table_for_stdout(report, render_text) if kind == "table" else render_text(report, kind)
+            text = (_table_for_stdout(report, render_text) if kind == "table"
+                    else render_text(report, kind, outcomes=outcomes))
             _stdout(text)
     except EvalmlError as exc:
         raise fail(exc) from None

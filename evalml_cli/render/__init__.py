@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from evalml_cli.report import Report
 
-FORMATS = ("table", "json", "markdown")
+FORMATS = ("table", "json", "markdown", "html")
 
 
 def format_value(value, kind: str = "value") -> str:
@@ -25,8 +25,13 @@ def format_value(value, kind: str = "value") -> str:
     return f"{v:.4g}"
 
 
-def render_text(report: Report, fmt: str, width: int | None = None, color: bool = False) -> str:
-    """The report in ``fmt`` as a string (the table drawn without colour unless asked)."""
+def render_text(report: Report, fmt: str, width: int | None = None, color: bool = False, outcomes=None) -> str:
+    """The report in ``fmt`` as a string (the table drawn without colour unless asked);
+    ``outcomes`` (``gates.evaluate`` records) are shown by the HTML page."""
+    if fmt == "html":
+        from evalml_cli.render.html import render
+
+        return render(report, outcomes=outcomes)
     if fmt == "json":
         from evalml_cli.render.json import render
 
