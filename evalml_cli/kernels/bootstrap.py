@@ -6,24 +6,27 @@ Every metric evalml reports is a function of weighted sums over rows, so a repli
 is the same function of the sums with each row's weight multiplied by its count:
 
 * binary ranking metrics (ROC AUC, average precision) need sums over the rows *above* each
-  score: the rows are sorted by score ONCE, and a replicate's curves are cumulative sums of
-  its counts in that order (ties: the counts of equal scores are summed per distinct score
-  with ``np.add.reduceat`` first, so tied positive/negative pairs count one half exactly as in
-  scikit-learn);
+  score: the rows are sorted ONCE (positives, then negatives, each by ascending score), a
+  replicate's curves are cumulative sums of its counts in that order, read at indices fixed
+  by the sort (``searchsorted`` of each positive's score among the negatives' scores, and the
+  first positive of each run of tied scores), so tied positive/negative pairs count one half
+  and tied scores share one precision, exactly as in scikit-learn;
 * everything else (log loss, Brier, confusion counts, regression and density sums, multiclass
   confusion cells) is a plain sum: replicate sums = counts @ per-row values
   (:func:`bootstrap_sums`).
 
-Replicates are processed in blocks: a (b × n) count matrix per block, with b chosen so a
-block's arrays stay under ~256 MB (:data:`BLOCK_BYTES`); the only Python loops are over blocks
-and over replicates within a block (to draw each replicate from its own random stream).
+Replicates are processed in blocks: a (b × n) count matrix per block, with b chosen so the
+arrays of the blocks in flight stay under ~256 MB (:data:`BLOCK_BYTES`, shared by up to
+:data:`MAX_THREADS` threads; NumPy releases the GIL in the heavy kernels). The only Python
+loops are over blocks, replicates within a block (each drawn from its own random stream) and
+65536-row chunks of a draw.
 
 Counts are exact multinomial draws: replicate r draws n row indices uniformly from its own
 generator (``SeedSequence(seed).spawn(n_boot)[r]``) and counts them (``np.bincount``), which is
 a Multinomial(n; 1/n) sample. Replicate r therefore depends only on (seed, r, n) — not on
 the block size or the machine — and ``seed=0`` (the default) gives the same interval on every
-run. Draws index the rows in a canonical sorted order (by score, class, weight; see each
-helper), so shuffling the input rows does not change the interval either.
+run. Draws index the rows in a canonical sorted order (class, score, weight for binary data;
+see each helper), so shuffling the input rows does not change the interval either.
 
 Intervals from replicates: :func:`bootstrap_interval` gives the percentile interval
 (Efron & Tibshirani 1993, §13.3) or BCa (Efron 1987): bias correction
@@ -60,7 +63,9 @@ Examples
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -71,6 +76,8 @@ from evalml_cli.kernels.intervals import Interval
 BLOCK_BYTES = 256 * 2**20
 #: Groups of the grouped jackknife used by BCa.
 JACKKNIFE_GROUPS = 100
+#: Threads evaluating blocks of replicates at once (at most; one per CPU).
+MAX_THREADS = 4
 _CHUNK = 1 << 16  # rows per chunk when drawing counts (see _draw_counts)
 _EPS = float(np.finfo(np.float64).eps)
 
@@ -100,6 +107,8 @@ def _draw_counts(rng: np.random.Generator, n: int, out: np.ndarray) -> None:
     ``rng.integers``. Conditioning on chunk totals does not change the distribution: the
     result is exactly multinomial, and the counting stays inside one cache-sized chunk.
     """
+    if n == 0:
+        return
     L = _CHUNK
     k = -(-n // L)
     last = n - (k - 1) * L
@@ -128,23 +137,42 @@ def replicate_counts(
     [[5, 5], [5]]
     """
     block = block or block_size(n, n_boot)
+    for start, make in _count_tasks(n, n_boot, seed, block):
+        yield start, make()
+
+
+def _count_tasks(n: int, n_boot: int, seed: int, block: int) -> list[tuple[int, Callable[[], np.ndarray]]]:
+    """One (first_replicate, draw-this-block) task per block, for :func:`_run`'s threads."""
     children = np.random.SeedSequence(seed).spawn(n_boot)
-    for start in range(0, n_boot, block):
-        b = min(block, n_boot - start)
+
+    def make(start: int, b: int) -> np.ndarray:
         counts = np.empty((b, n), dtype=np.int64)
         for i in range(b):  # one stream per replicate: independent of the block size
             _draw_counts(np.random.Generator(np.random.PCG64(children[start + i])), n, counts[i])
-        yield start, counts
+        return counts
+
+    return [
+        (start, lambda start=start: make(start, min(block, n_boot - start)))
+        for start in range(0, n_boot, block)
+    ]
+
+
+def _jackknife_tasks(n: int, groups: int, block: int) -> list[tuple[int, Callable[[], np.ndarray]]]:
+    g_total = min(groups, n)
+    pos_group = np.arange(n) % g_total
+
+    def make(start: int) -> np.ndarray:
+        gs = np.arange(start, min(g_total, start + block))
+        return (pos_group[None, :] != gs[:, None]).astype(np.int64)
+
+    return [(start, lambda start=start: make(start)) for start in range(0, g_total, block)]
 
 
 def jackknife_counts(n: int, groups: int = JACKKNIFE_GROUPS, block: int | None = None) -> Iterator[tuple[int, np.ndarray]]:
     """Count blocks of the grouped jackknife: row k is left out of group ``k % G``, G = min(groups, n)."""
-    g_total = min(groups, n)
-    block = block or block_size(n, g_total)
-    pos_group = np.arange(n) % g_total
-    for start in range(0, g_total, block):
-        gs = np.arange(start, min(g_total, start + block))
-        yield start, (pos_group[None, :] != gs[:, None]).astype(np.int64)
+    block = block or block_size(n, min(groups, n))
+    for start, make in _jackknife_tasks(n, groups, block):
+        yield start, make()
 
 
 def bootstrap_sums(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -171,7 +199,7 @@ def bootstrap_sums(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
 def replicate_sums(values: np.ndarray, n_boot: int = 1000, seed: int = 0, block: int | None = None) -> np.ndarray:
     """(n_boot, k) replicate sums of the (n, k) per-row ``values`` (rows in the given order)."""
     values = np.asarray(values, dtype=np.float64)
-    vals2 = values.reshape(values.shape[0], -1)
+    vals2 = values[:, None] if values.ndim == 1 else values
     out = np.empty((n_boot, vals2.shape[1]))
     n = vals2.shape[0]
     for start, c in replicate_counts(n, n_boot, seed, block or block_size(n, n_boot, 24)):
@@ -182,9 +210,9 @@ def replicate_sums(values: np.ndarray, n_boot: int = 1000, seed: int = 0, block:
 def jackknife_sums(values: np.ndarray, groups: int = JACKKNIFE_GROUPS) -> np.ndarray:
     """(G, k) sums without each jackknife group (same grouping as :func:`jackknife_counts`)."""
     values = np.asarray(values, dtype=np.float64)
-    vals2 = values.reshape(values.shape[0], -1)
+    vals2 = values[:, None] if values.ndim == 1 else values
     n = vals2.shape[0]
-    g_total = min(groups, n)
+    g_total = max(1, min(groups, n))
     per_group = np.zeros((g_total, vals2.shape[1]))
     gid = np.arange(n) % g_total
     for j in range(vals2.shape[1]):  # a loop over columns; bincount sums the rows by group
@@ -227,17 +255,38 @@ class Replicates:
         return {name: self.interval(name, level, kind) for name in self.values}
 
 
+def _workers() -> int:
+    """Threads for blocks of replicates: NumPy releases the GIL in the heavy kernels."""
+    return max(1, min(MAX_THREADS, os.cpu_count() or 1))
+
+
 def _run(
-    fn: Callable[[np.ndarray], dict[str, np.ndarray]], blocks: Iterator[tuple[int, np.ndarray]], total: int
+    fn: Callable[[np.ndarray], dict[str, np.ndarray]],
+    tasks: list[tuple[int, Callable[[], np.ndarray]]],
+    total: int,
 ) -> dict[str, np.ndarray]:
-    """Apply a counts→metrics function to every block and stitch the (total,) arrays."""
+    """Draw and evaluate every block (in threads) and stitch the (total,) arrays in order.
+
+    Each block's counts depend only on its replicate numbers, so the result does not depend
+    on the number of threads.
+    """
+
+    def one(task: tuple[int, Callable[[], np.ndarray]]) -> tuple[int, dict[str, np.ndarray]]:
+        start, make = task
+        return start, fn(make())
+
+    workers = min(_workers(), len(tasks))
+    if workers > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            results = list(pool.map(one, tasks))
+    else:
+        results = [one(task) for task in tasks]
     out: dict[str, np.ndarray] = {}
-    for start, counts in blocks:
-        res = fn(counts)
+    for start, res in results:
         for name, arr in res.items():
             if name not in out:
                 out[name] = np.empty(total)
-            out[name][start : start + counts.shape[0]] = arr
+            out[name][start : start + arr.shape[0]] = arr
     return out
 
 
@@ -251,11 +300,13 @@ def _finish(
     reasons: dict[str, str],
 ) -> Replicates:
     estimate = {k: float(v[0]) for k, v in fn(np.ones((1, n), dtype=np.int64)).items()}
-    values = _run(fn, replicate_counts(n, n_boot, seed, block_size(n, n_boot, bytes_per_cell)), n_boot)
+    # Blocks in flight at once share the memory bound.
+    per_thread = bytes_per_cell * _workers()
+    values = _run(fn, _count_tasks(n, n_boot, seed, block_size(n, n_boot, per_thread)), n_boot)
     jack = {}
     if jackknife:
         g = min(JACKKNIFE_GROUPS, n)
-        jack = _run(fn, jackknife_counts(n, JACKKNIFE_GROUPS, block_size(n, g, bytes_per_cell)), g)
+        jack = _run(fn, _jackknife_tasks(n, JACKKNIFE_GROUPS, block_size(n, g, per_thread)), g)
     if n < 2:
         reasons = {name: f"too few rows for a bootstrap interval ({n} < 2)" for name in values}
     return Replicates(values, estimate, n, n_boot, seed, jack, reasons)

@@ -213,7 +213,11 @@ def delong_interval(y: np.ndarray, score: np.ndarray, level: float = 0.95) -> In
 
 
 class DeLongPaired(NamedTuple):
-    """DeLong's test for two correlated ROC curves; ``delta = auc2 − auc1``."""
+    """DeLong's test for two correlated ROC curves; ``delta = auc2 − auc1``.
+
+    Unpacks as ``(auc1, auc2, delta, var_delta, z, p_value)``; :meth:`interval` gives the
+    normal interval of the delta.
+    """
 
     auc1: float
     auc2: float
@@ -221,7 +225,13 @@ class DeLongPaired(NamedTuple):
     var_delta: float
     z: float
     p_value: float
-    interval: Interval
+
+    def interval(self, level: float = 0.95) -> Interval:
+        """Δ ∓ Φ⁻¹(1 − (1 − level)/2)·√var(Δ) (pROC's ``roc.test(...)$conf.int``), not clipped."""
+        if not math.isfinite(self.var_delta):
+            return Interval.undefined("DeLong's variance needs at least 2 rows of each class", "delong")
+        half = _z(level) * math.sqrt(self.var_delta)
+        return Interval(self.delta - half, self.delta + half, "delong")
 
 
 def _row_placements(y: np.ndarray, score: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
@@ -231,7 +241,7 @@ def _row_placements(y: np.ndarray, score: np.ndarray) -> tuple[float, np.ndarray
     return g.auc, g.v10[k[y]], g.v01[k[~y]]
 
 
-def delong_paired(y: np.ndarray, s1: np.ndarray, s2: np.ndarray, level: float = 0.95) -> DeLongPaired:
+def delong_paired(y: np.ndarray, s1: np.ndarray, s2: np.ndarray) -> DeLongPaired:
     """DeLong's test comparing the AUCs of two scores on the same rows (pROC ``roc.test``).
 
     With placement values of both scores on the same positives (V10⁽¹⁾, V10⁽²⁾) and negatives
@@ -240,7 +250,7 @@ def delong_paired(y: np.ndarray, s1: np.ndarray, s2: np.ndarray, level: float = 
         var(Δ) = (S10₁₁ + S10₂₂ − 2·S10₁₂)/m + (S01₁₁ + S01₂₂ − 2·S01₁₂)/n,
         Δ = AUC₂ − AUC₁,  z = Δ/√var(Δ),  p = 2·(1 − Φ(|z|)),
 
-    and the interval is Δ ∓ z_level·√var(Δ). ``delta`` is second minus first (evalml compare's
+    and ``.interval(level)`` is Δ ∓ z_level·√var(Δ). ``delta`` is second minus first (evalml compare's
     convention); pROC's ``roc.test(roc1, roc2)`` reports AUC₁ − AUC₂, so its statistic is
     ``-z`` of ``delong_paired(y, s1=roc1's, s2=roc2's)`` and the p-value is the same.
     Identical scores give z = 0, p = 1 (pROC's convention). Undefined (NaN) when a class has
@@ -252,33 +262,31 @@ def delong_paired(y: np.ndarray, s1: np.ndarray, s2: np.ndarray, level: float = 
     >>> r = delong_paired(y, np.array([1., 2, 3, 2, 3, 4]), np.array([1., 2, 3, 4, 5, 6]))
     >>> round(r.auc1, 4), r.auc2, round(r.delta, 4), round(r.p_value, 4)
     (0.7778, 1.0, 0.2222, 0.285)
+    >>> auc1, auc2, delta, var_delta, z, p_value = r
+    >>> [round(v, 4) for v in r.interval(0.95)]
+    [-0.1852, 0.6296]
     """
     y = np.asarray(y, bool)
     s1 = np.asarray(s1, np.float64)
     s2 = np.asarray(s2, np.float64)
-    why = _delong_reason(y)
     a1, v10a, v01a = _row_placements(y, s1)
     a2, v10b, v01b = _row_placements(y, s2)
     delta = a2 - a1
-    if why:
-        nan = math.nan
-        return DeLongPaired(a1, a2, delta, nan, nan, nan, Interval.undefined(why, "delong"))
+    if _delong_reason(y):
+        return DeLongPaired(a1, a2, delta, math.nan, math.nan, math.nan)
     m, n = v10a.shape[0], v01a.shape[0]
     d10 = v10b - v10a  # var(b − a) = var(a) + var(b) − 2 cov(a, b), computed directly
     d01 = v01b - v01a
     var = float(np.var(d10, ddof=1)) / m + float(np.var(d01, ddof=1)) / n
-    half_z = _z(level)
     if var <= 0.0:
         # Identical rankings: no evidence of a difference (pROC returns Z = 0, p = 1).
-        z = 0.0 if delta == 0.0 else math.copysign(math.inf, delta)
-        p = 1.0 if delta == 0.0 else 0.0
-        return DeLongPaired(a1, a2, delta, max(var, 0.0), z, p, Interval(delta, delta, "delong"))
+        if delta == 0.0:
+            return DeLongPaired(a1, a2, delta, 0.0, 0.0, 1.0)
+        return DeLongPaired(a1, a2, delta, 0.0, math.copysign(math.inf, delta), 0.0)
     from scipy.special import ndtr
 
     z = delta / math.sqrt(var)
-    p = float(2.0 * ndtr(-abs(z)))
-    half = half_z * math.sqrt(var)
-    return DeLongPaired(a1, a2, delta, var, z, p, Interval(delta - half, delta + half, "delong"))
+    return DeLongPaired(a1, a2, delta, var, z, float(2.0 * ndtr(-abs(z))))
 
 
 # --------------------------------------------------------------------------------------- Wilson

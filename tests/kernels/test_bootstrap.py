@@ -406,3 +406,13 @@ def test_confusion_and_multiclass_replicates_equal_sklearn(weighted):
     est = multiclass_compute(MulticlassState(confusion=full, n=n)).metrics.values
     assert mc.estimate["mcc"] == pytest.approx(est["mcc"])
     assert mc.interval("accuracy").reason is None
+
+
+@pytest.mark.parametrize("jackknife", [False, True])
+def test_empty_input_gives_reasons_not_errors(jackknife):
+    empty = np.array([])
+    r = binary_replicates(empty.astype(bool), empty, n_boot=5, jackknife=jackknife)
+    assert "too few rows" in r.interval("accuracy").reason
+    (reg,) = regression_replicates(empty, empty, n_boot=5, jackknife=jackknife)
+    assert "too few rows" in reg.interval("mse").reason
+    assert "too few rows" in mean_replicates(empty, n_boot=5, jackknife=jackknife).interval("mean").reason

@@ -99,7 +99,7 @@ def test_delong_paired_matches_on2_covariance_definition(data):
     y, s1, s2 = data
     if y.sum() < 2 or (~y).sum() < 2:
         r = delong_paired(y, s1, s2)
-        assert math.isnan(r.p_value) and r.interval.reason
+        assert math.isnan(r.p_value) and r.interval().reason
         return
     r = delong_paired(y, s1, s2)
     a1, a2, var = brute_paired(y, s1, s2)
@@ -111,7 +111,7 @@ def test_delong_paired_matches_on2_covariance_definition(data):
         assert r.z == pytest.approx(z, rel=1e-6)
         assert r.p_value == pytest.approx(2 * stats.norm.sf(abs(z)), rel=1e-6, abs=1e-12)
         half = stats.norm.ppf(0.975) * math.sqrt(var)
-        assert tuple(r.interval) == pytest.approx((a2 - a1 - half, a2 - a1 + half), abs=1e-9)
+        assert tuple(r.interval()) == pytest.approx((a2 - a1 - half, a2 - a1 + half), abs=1e-9)
 
 
 def test_delong_large_random_matches_brute_force():
@@ -152,7 +152,7 @@ def test_delong_paired_matches_proc_roc_test_on_asah(first, second, z, p, low, h
     r = delong_paired(d["y"], d[first], d[second])
     assert r.z == pytest.approx(z, rel=1e-9)
     assert r.p_value == pytest.approx(p, rel=1e-9)
-    assert tuple(r.interval) == pytest.approx((low, high), rel=1e-9)
+    assert tuple(r.interval(0.95)) == pytest.approx((low, high), rel=1e-9)
 
 
 def test_delong_paired_identical_scores_gives_z0_p1():
@@ -160,6 +160,7 @@ def test_delong_paired_identical_scores_gives_z0_p1():
     d = asah()
     r = delong_paired(d["y"], d["wfns"], d["wfns"])
     assert (r.z, r.p_value, r.delta) == (0.0, 1.0, 0.0)
+    assert tuple(r.interval()) == (0.0, 0.0)
 
 
 def test_delong_interval_undefined_cases_give_reason():
