@@ -696,56 +696,73 @@ def mean_replicates(
 
 def confusion_replicates(
     y: np.ndarray,
-    pred: np.ndarray,
+    pred: np.ndarray | Sequence[np.ndarray],
     k: int,
     weight: np.ndarray | None = None,
     n_boot: int = 1000,
     seed: int = 0,
-) -> tuple[np.ndarray, np.ndarray]:
+):
     """Replicate K×K confusion matrices (rows true, columns predicted) and the full-data one.
 
-    Rows are sorted once by cell id = y·K + pred; a replicate's cell weights are
-    ``np.add.reduceat`` of counts × weights over each cell's run of rows — no one-hot
-    (n × K²) matrix. Returns ``(reps (n_boot, K, K), confusion (K, K))``; multiclass averages
-    follow from each replicate's matrix (:func:`multiclass_replicates`).
+    Rows are sorted once by (y, pred, weight) so every cell (y·K + pred) is a run of rows; a
+    replicate's cell weights are ``np.add.reduceat`` of counts × weights over those runs — no
+    one-hot (n × K²) matrix. Returns ``(reps (n_boot, K, K), confusion (K, K))``.
+    ``pred`` may be a list of several models' predictions: then the draws are shared (rows
+    sorted by (y, pred₁, pred₂, …, weight); model j > 1 reads the counts through a fixed
+    permutation to its own cell order) and a list of ``(reps, confusion)`` comes back, so
+    replicate deltas are paired.
     """
+    single = not isinstance(pred, (list, tuple))
+    plist = [np.asarray(pred, np.int64)] if single else [np.asarray(p, np.int64) for p in pred]
     y = np.asarray(y, np.int64)
-    pred = np.asarray(pred, np.int64)
     w = None if weight is None else np.asarray(weight, np.float64)
-    cell = y * k + pred
-    order = _canonical_order(([] if w is None else [w]) + [cell])
-    cell = cell[order]
+    order = _canonical_order(([] if w is None else [w]) + plist[::-1] + [y])
+    ys = y[order]
     wv = None if w is None else w[order]
-    n = cell.shape[0]
-    starts = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]]) if n else np.zeros(0, np.int64)
-    cells = cell[starts]
-    out = np.zeros((n_boot, k * k))
-    full = np.zeros(k * k)
+    n = ys.shape[0]
+    models = []
+    for j, p in enumerate(plist):
+        cell = ys * k + p[order]
+        perm = None if j == 0 else np.argsort(cell, kind="stable")
+        cs = cell if perm is None else cell[perm]
+        starts = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1]]) if n else np.zeros(0, np.int64)
+        full = np.zeros(k * k)
+        if n:
+            wj = np.ones(n) if wv is None else (wv if perm is None else wv[perm])
+            full[cs[starts]] = np.add.reduceat(wj, starts)
+        models.append((perm, starts, cs[starts], np.zeros((n_boot, k * k)), full))
     if n:
-        full[cells] = np.add.reduceat(np.ones(n) if wv is None else wv, starts)
-        for start, c in replicate_counts(n, n_boot, seed, block_size(n, n_boot, 24)):
+        for start, c in replicate_counts(n, n_boot, seed, block_size(n, n_boot, 24 * len(plist))):
             cw = c if wv is None else c * wv
-            out[start : start + c.shape[0], cells] = np.add.reduceat(cw, starts, axis=1)
-    return out.reshape(n_boot, k, k), full.reshape(k, k)
+            for perm, starts, cells, out, _ in models:
+                src = cw if perm is None else cw[:, perm]
+                out[start : start + c.shape[0], cells] = np.add.reduceat(src, starts, axis=1)
+    res = [(out.reshape(n_boot, k, k), full.reshape(k, k)) for _, _, _, out, full in models]
+    return res[0] if single else res
 
 
 def multiclass_replicates(
     y: np.ndarray,
-    pred: np.ndarray,
+    pred: np.ndarray | Sequence[np.ndarray],
     k: int,
     weight: np.ndarray | None = None,
     n_boot: int = 1000,
     seed: int = 0,
-) -> Replicates:
+):
     """Replicates of every confusion-matrix metric of ``multiclass_compute`` (and per class).
 
-    Each replicate's K×K matrix goes through :func:`evalml_cli.kernels.multiclass.multiclass_compute`
-    (a loop over replicates, not rows), so the averages follow exactly the rules the report
-    uses. Per-class values are named ``precision[c]``, ``recall[c]``, ``f1[c]`` (c = class index).
+    Each replicate's K×K matrix (:func:`confusion_replicates`) goes through
+    :func:`evalml_cli.kernels.multiclass.multiclass_compute` (a loop over replicates, not
+    rows), so the averages follow exactly the rules the report uses. Per-class values are
+    named ``precision[c]``, ``recall[c]``, ``f1[c]`` (c = class index). A list of predictions
+    gives a list of :class:`Replicates` on the same draws (paired; see
+    :func:`delta_replicates`). The multiclass log loss is a mean of per-row values:
+    :func:`mean_replicates`.
     """
     from evalml_cli.kernels.multiclass import MulticlassState, multiclass_compute
 
-    reps, full = confusion_replicates(y, pred, k, weight, n_boot, seed)
+    single = not isinstance(pred, (list, tuple))
+    results = confusion_replicates(y, pred, k, weight, n_boot, seed)
     n = int(np.asarray(y).shape[0])
 
     def metrics(cm: np.ndarray) -> dict[str, float]:
@@ -756,16 +773,19 @@ def multiclass_replicates(
                 out[f"{name}[{c}]"] = ms.values[name]
         return out
 
-    est = metrics(full)
-    values = {name: np.empty(n_boot) for name in est}
-    for r in range(n_boot):
-        for name, v in metrics(reps[r]).items():
-            if name in values:
-                values[name][r] = v
-    reasons = {}
-    if n < 2:
-        reasons = {name: f"too few rows for a bootstrap interval ({n} < 2)" for name in values}
-    return Replicates(values, est, n, n_boot, seed, {}, reasons)
+    out = []
+    for reps, full in [results] if single else results:
+        est = metrics(full)
+        values = {name: np.full(n_boot, np.nan) for name in est}
+        for r in range(n_boot):  # a loop over replicates (K×K matrices), not rows
+            for name, v in metrics(reps[r]).items():
+                if name in values:
+                    values[name][r] = v
+        reasons = {}
+        if n < 2:
+            reasons = {name: f"too few rows for a bootstrap interval ({n} < 2)" for name in values}
+        out.append(Replicates(values, est, n, n_boot, seed, {}, reasons))
+    return out[0] if single else out
 
 
 # -------------------------------------------------------------------------------- intervals

@@ -416,3 +416,26 @@ def test_empty_input_gives_reasons_not_errors(jackknife):
     (reg,) = regression_replicates(empty, empty, n_boot=5, jackknife=jackknife)
     assert "too few rows" in reg.interval("mse").reason
     assert "too few rows" in mean_replicates(empty, n_boot=5, jackknife=jackknife).interval("mean").reason
+
+
+def test_paired_multiclass_replicates_share_draws_and_match_sklearn():
+    rng = np.random.default_rng(10)
+    n, k = 200, 3
+    y = rng.integers(0, k, n)
+    p1 = np.where(rng.random(n) < 0.5, y, rng.integers(0, k, n))
+    p2 = np.where(rng.random(n) < 0.8, y, rng.integers(0, k, n))
+    w = rng.uniform(0.5, 2, n)
+    (r1, f1), (r2, f2) = confusion_replicates(y, [p1, p2], k, w, n_boot=4, seed=6)
+    order = np.lexsort((w, p2, p1, y))
+    counts = all_counts(n, 4, 6)
+    for r in range(4):
+        rc = np.zeros(n)
+        rc[order] = counts[r]
+        assert np.allclose(r1[r], skm.confusion_matrix(y, p1, labels=range(k), sample_weight=rc * w))
+        assert np.allclose(r2[r], skm.confusion_matrix(y, p2, labels=range(k), sample_weight=rc * w))
+    a, b = multiclass_replicates(y, [p1, p2], k, w, n_boot=200)
+    d = delta_replicates(a, b)
+    assert d.estimate["accuracy"] == pytest.approx(
+        skm.accuracy_score(y, p2, sample_weight=w) - skm.accuracy_score(y, p1, sample_weight=w)
+    )
+    assert d.interval("accuracy").low > 0  # the second model is clearly better
