@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 from scipy import stats
 from sklearn.metrics import roc_auc_score
 
+from evalml_cli.kernels.binary import binary_update
 from evalml_cli.kernels.intervals import (
     Interval,
     delong_auc_variance,
+    delong_from_state,
     delong_interval,
     delong_paired,
     mcnemar_counts,
@@ -235,3 +237,11 @@ def test_mcnemar_counts_discordant_pairs():
 def test_interval_unpacks_as_pair():
     low, high = Interval(0.1, 0.2, "x")
     assert (low, high) == (0.1, 0.2)
+
+
+def test_delong_is_not_defined_for_weighted_state():
+    y = np.array([0, 0, 1, 1, 0, 1], bool)
+    s = np.array([0.1, 0.4, 0.35, 0.8, 0.2, 0.9])
+    auc, var = delong_from_state(binary_update(y, s, np.full(6, 2.0)))
+    assert math.isnan(auc) and math.isnan(var)
+    assert delong_from_state(binary_update(y, s)) == delong_auc_variance(y, s)
