@@ -409,8 +409,12 @@ def _binary_block(counts: np.ndarray, prep: _BinaryPrep) -> dict[str, np.ndarray
     del below
     with np.errstate(divide="ignore", invalid="ignore"):
         np.divide(tps, pred, out=tps, where=pred != 0)
-    tps[pred == 0] = 1.0  # no predicted weight: precision 1, as binary.ranking_metrics
-    out["average_precision"] = _ratio(np.einsum("ij,ij->i", cp, tps), P)
+    ap = _ratio(np.einsum("ij,ij->i", cp, tps), P)
+    if prep.wpos is not None:
+        # Negative weights can leave a level with positives but no positive predicted weight:
+        # its precision is undefined and so is AP (binary.ranking_metrics' rule).
+        ap[((cp != 0) & ~(pred > 0)).any(axis=1)] = np.nan
+    out["average_precision"] = ap
     del tps, pred
     fn = CP[:, prep.k_pos].astype(np.float64)
     tn = CN[:, prep.k_neg].astype(np.float64)
@@ -423,8 +427,12 @@ def _binary_block(counts: np.ndarray, prep: _BinaryPrep) -> dict[str, np.ndarray
     out["specificity"] = _ratio(tn, N)
     out["balanced_accuracy"] = (out["recall"] + out["specificity"]) / 2
     out["f1"] = _ratio(2 * tp, 2 * tp + fp + fn)
-    margins = (tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)
-    out["mcc"] = _ratio(tp * tn - fp * fn, np.sqrt(np.maximum(margins, 0.0)))
+    # One square root per margin: the product of four margins overflows for large weights.
+    margins = (tp + fp, tp + fn, tn + fp, tn + fn)
+    with np.errstate(invalid="ignore"):
+        root = np.sqrt(margins[0]) * np.sqrt(margins[1]) * np.sqrt(margins[2]) * np.sqrt(margins[3])
+    ok = (margins[0] > 0) & (margins[1] > 0) & (margins[2] > 0) & (margins[3] > 0)
+    out["mcc"] = _ratio(tp * tn - fp * fn, np.where(ok, root, 0.0))
     if prep.loss_pos is not None:
         sums = bootstrap_sums(prep.loss_pos, cp) + bootstrap_sums(prep.loss_neg, cn)
         out["log_loss"] = _ratio(sums[:, 0], T)

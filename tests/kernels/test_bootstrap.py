@@ -458,3 +458,12 @@ def test_grouped_jackknife_bca_matches_scipy_full_jackknife_bca():
     assert abs(ours.low - ref.low) < 0.03 * width and abs(ours.high - ref.high) < 0.03 * width
     pct = mean_replicates(x, n_boot=20000).interval("mean", 0.95)
     assert abs(pct.high - ref.high) > 0.05 * width
+
+
+def test_negative_weights_make_a_replicate_ap_undefined_not_one():
+    # The top-scored level holds a positive whose level nets to zero predicted weight.
+    y = np.array([1, 0, 1, 0], bool)
+    s = np.array([0.9, 0.9, 0.2, 0.1])
+    w = np.array([1.0, -1.0, 1.0, 1.0])
+    reps = binary_replicates(y, s, w, n_boot=1)
+    assert math.isnan(reps.estimate["average_precision"])
