@@ -75,6 +75,9 @@ def classify(
     normalize_scores: str | None = None,
     show_classes: int = 20,
     drop_invalid: bool = False,
+    classes: str | None = None,
+    sep: str | None = None,
+    decimal: str | None = None,
 ) -> Report:
     """Binary or multiclass classification metrics, as ``evalml classify``.
 
@@ -93,24 +96,25 @@ def classify(
         raise EvalmlError(f"normalize_scores must be 'softmax' or 'renormalize', got {normalize_scores!r}")
     if top_k is not None and top_k < 1:
         raise EvalmlError(f"top_k must be at least 1, got {top_k}")
-    data_ = io.read_classification(_source(data), target, score, weight, pos_label, drop_invalid, pred, task)
+    data_ = io.read_classification(_source(data), target=target, score=score, weight=weight, pos_label=pos_label,
+                                   drop_invalid=drop_invalid, pred=pred, task=task,
+                                   classes=classes, sep=sep, decimal=decimal)
     if isinstance(data_, io.BinaryData):
         report = evaluate.classify_binary(data_, threshold)
-        ignored = [name for name, value in (("--top-k", top_k), ("--normalize", normalize),
-                                            ("--normalize-scores", normalize_scores)) if value is not None]
-        if show_classes != 20:
-            ignored.append("--show-classes")
+        ignored = [name for name, given in (("--top-k", top_k is not None), ("--normalize", normalize is not None),
+                                            ("--normalize-scores", normalize_scores is not None),
+                                            ("--show-classes", show_classes != 20)) if given]
         if ignored:
-            report.warnings.append(f"{', '.join(ignored)} {'is' if len(ignored) == 1 else 'are'} ignored for binary data "
-                                   "(multiclass only)")
+            report = report.with_warnings(f"{', '.join(ignored)} {'is' if len(ignored) == 1 else 'are'} ignored "
+                                          "for binary data (multiclass only)")
         return report
     report = evaluate.classify_multiclass(
         data_, top_k=top_k, normalize=normalize, normalize_scores=normalize_scores, show_classes=show_classes,
     )
     if pos_label is not None:
-        report.warnings.append("--pos-label is ignored for multiclass data")
+        report = report.with_warnings("--pos-label is ignored for multiclass data")
     if threshold != 0.5:
-        report.warnings.append("--threshold is ignored for multiclass data (the predicted class is the argmax)")
+        report = report.with_warnings("--threshold is ignored for multiclass data (the predicted class is the argmax)")
     return report
 
 
@@ -124,7 +128,10 @@ def regress(
     cov: str | None = None,
     corr: str | None = None,
     n_params: int = 0,
+    quantile: float = 0.5,
     drop_invalid: bool = False,
+    sep: str | None = None,
+    decimal: str | None = None,
 ) -> Report:
     """Regression metrics, as ``evalml regress`` (``cov``/``corr`` are matrix file paths)."""
     from evalml_cli import evaluate_regression
@@ -133,8 +140,9 @@ def regress(
     if n_params < 0:
         raise EvalmlError(f"n_params must be ≥ 0, got {n_params}")
     check_uncertainty_options(sigma, cov, corr, None)
-    data_ = read_regression(_source(data), target, pred, weight, sigma, cov, corr, drop_invalid)
-    return evaluate_regression.regress(data_, n_params)
+    data_ = read_regression(_source(data), target=target, pred=pred, weight=weight, sigma=sigma, cov=cov, corr=corr,
+                            drop_invalid=drop_invalid, sep=sep, decimal=decimal)
+    return evaluate_regression.regress(data_, n_params, quantile)
 
 
 def density(
@@ -145,10 +153,13 @@ def density(
     q: str | None = None,
     weight: str | None = None,
     drop_invalid: bool = False,
+    sep: str | None = None,
+    decimal: str | None = None,
 ) -> Report:
     """Density metrics, as ``evalml density``: NLL of samples, or KL/JS of two histograms."""
     from evalml_cli import evaluate_regression
     from evalml_cli.io_regression import check_density_options, read_density
 
     check_density_options(likelihood, p, q, weight)
-    return evaluate_regression.density(read_density(_source(data), likelihood, p, q, weight, drop_invalid))
+    return evaluate_regression.density(read_density(_source(data), likelihood=likelihood, p=p, q=q, weight=weight, drop_invalid=drop_invalid,
+                                                    sep=sep, decimal=decimal))

@@ -21,3 +21,12 @@ class EvalmlError(Exception):
         if self.hint:
             return f"{self.message} ({self.hint})"
         return self.message
+
+
+def internal_error_line(exc: BaseException) -> str:
+    """The one line printed for a bug (anything that is not an EvalmlError); exit code 2.
+
+    Used by both last lines of defence: the command runner (also under CliRunner) and the
+    console-script entry point.
+    """
+    return f"evalml: internal error: {type(exc).__name__}: {exc} (set EVALML_DEBUG=1 for a traceback)"

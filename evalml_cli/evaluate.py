@@ -3,10 +3,46 @@
 from __future__ import annotations
 
 from evalml_cli import io, metrics
+from evalml_cli.evaluate_regression import quiet_numpy
 from evalml_cli.kernels.binary import binary_compute, binary_update
 from evalml_cli.report import Report, metrics_from
 
 
+def suspicious_scores(distinct: "np.ndarray", threshold: float, roc_auc: float | None) -> list[str]:
+    """Warnings about scores that look like a mistake; each only when its condition holds.
+
+    ``distinct`` is the sorted array of distinct scores. Percentages: every score in [0, 100]
+    and some > 1. Logits: some score outside [0, 1] (and not percentages) with the default
+    threshold 0.5. Hard predictions: the only values are 0 and 1. A swapped label: roc_auc < 0.5.
+
+    >>> import numpy as np
+    >>> suspicious_scores(np.array([0.0, 1.0]), 0.5, 0.8)[0][:28]
+    'scores are hard 0/1 predicti'
+    """
+    out: list[str] = []
+    if distinct.size:
+        lo, hi = float(distinct[0]), float(distinct[-1])
+        if lo >= 0.0 and 1.0 < hi <= 100.0:
+            out.append(
+                f"scores look like percentages (0–100; max {hi:g}): divide by 100, or pass --threshold "
+                "on the same scale; log_loss and brier need probabilities in [0, 1]"
+            )
+        elif (lo < 0.0 or hi > 1.0) and threshold == 0.5:
+            out.append(
+                f"scores are not probabilities (they span [{lo:g}, {hi:g}]); threshold 0.5 may be "
+                "meaningless for logits: pass --threshold 0"
+            )
+        if distinct.size <= 2 and set(distinct.tolist()) <= {0.0, 1.0}:
+            out.append(
+                "scores are hard 0/1 predictions: roc_auc/average_precision are those of a single "
+                "threshold; pass the model's probabilities or scores"
+            )
+    if roc_auc is not None and roc_auc < 0.5:
+        out.append(f"roc_auc below 0.5 ({roc_auc:.4g}): is --pos-label swapped, or the score reversed?")
+    return out
+
+
+@quiet_numpy
 def classify_binary(data: io.BinaryData, threshold: float = 0.5) -> Report:
     """Every binary metric of ``data`` at ``score >= threshold``.
 
@@ -21,6 +57,7 @@ def classify_binary(data: io.BinaryData, threshold: float = 0.5) -> Report:
     state = binary_update(data.y, data.score, data.weight)
     ms = binary_compute(state, threshold)
     values, warnings = metrics_from(ms, metrics.count_names(metrics.BINARY) if data.weight is None else frozenset())
+    warnings += suspicious_scores(state.scores, threshold, values.get("roc_auc"))
     inputs = {
         "file": data.source,
         "target": data.target,
@@ -30,11 +67,8 @@ def classify_binary(data: io.BinaryData, threshold: float = 0.5) -> Report:
         "pos_label": data.pos_label,
     }
     n_pos = int(data.y.sum())
-    extra = {
-        "class_counts": {"positive": n_pos, "negative": int(data.y.shape[0]) - n_pos},
-    }
-    if data.weight is not None:
-        extra["sum_weights"] = float(data.weight.sum())
+    from evalml_cli.report import finite_or_none
+
     return Report(
         task=metrics.BINARY,
         n=int(data.y.shape[0]),
@@ -43,10 +77,14 @@ def classify_binary(data: io.BinaryData, threshold: float = 0.5) -> Report:
         warnings=data.warnings + warnings,
         n_dropped=data.n_dropped,
         notes=list(data.notes),
-        extra=extra,
+        class_counts={"positive": n_pos, "negative": int(data.y.shape[0]) - n_pos},
+        # None when the sum overflows float64
+        sum_weights=finite_or_none(data.weight.sum()) if data.weight is not None else None,
+        weighted=data.weight is not None,
     )
 
 
+@quiet_numpy
 def classify_multiclass(
     data: io.MulticlassData,
     top_k: int | None = None,
@@ -85,6 +123,18 @@ def classify_multiclass(
             except ValueError as exc:
                 raise EvalmlError(f"--normalize-scores renormalize: {exc}", hint="try --normalize-scores softmax") from None
         probabilities = mk.rows_are_probabilities(scores)
+        if not probabilities and normalize_scores is None:
+            # Probabilities rounded to d decimals sum to 1 only within K·½·10⁻ᵈ: accept and
+            # renormalize them (scikit-learn's log_loss renormalizes every row silently).
+            tol = mk.rounding_tolerance(scores)
+            if tol > 1e-6 and mk.rows_are_probabilities(scores, tol):
+                worst = float(np.abs(scores.sum(axis=1) - 1.0).max())
+                scores = mk.renormalize(scores)
+                probabilities = True
+                warnings.append(
+                    f"score rows sum to 1 only within {worst:.2g} (rounded probabilities): "
+                    "each row was divided by its sum"
+                )
     pred = data.pred if data.pred is not None else mk.predict_argmax(scores)
     state = mk.multiclass_update(data.y, pred, k, scores=scores, weight=data.weight, probabilities=probabilities)
     result = mk.multiclass_compute(state, top_k=top_k)
@@ -116,9 +166,10 @@ def classify_multiclass(
 
     cm = result.confusion
     matrix = cm.astype(np.int64).tolist() if data.weight is None else cm.tolist()
-    confusion = {"labels": list(data.classes), "matrix": matrix, "normalize": normalize}
-    if normalize is not None:
-        confusion["normalized"] = mk.normalize_confusion(cm, normalize).tolist()
+    from evalml_cli.report import Confusion
+
+    normalized = mk.normalize_confusion(cm, normalize).tolist() if normalize is not None else None
+    confusion = Confusion(list(data.classes), matrix, normalize, normalized)
     inputs = {
         "file": data.source,
         "target": data.target,
@@ -136,8 +187,10 @@ def classify_multiclass(
         warnings=warnings,
         n_dropped=data.n_dropped,
         notes=list(data.notes),
-        extra={"classes": list(data.classes), "per_class": per_class, "confusion_matrix": confusion},
-        display={"show_classes": show_classes},
+        classes=list(data.classes),
+        per_class=per_class,
+        confusion=confusion,
+        show_classes=show_classes,
     )
 
 

@@ -10,21 +10,39 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from evalml_cli import metrics
-from evalml_cli.report import Report, metrics_from
+from evalml_cli.report import Pulls, Report, metrics_from
+
+
+def quiet_numpy(func):
+    """Run ``func`` under ``np.errstate(all="ignore")``: kernels turn every NaN/inf they can make
+    (0/0 with zero or negative weights, sums of weights beyond 1.8e308) into a null metric with
+    a reason, so NumPy's own RuntimeWarning must never reach stderr (issue 8 item 17)."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        import numpy as np
+
+        with np.errstate(all="ignore"):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 if TYPE_CHECKING:
     from evalml_cli.io_regression import DensityData, RegressionData
 
 
-def regress(data: RegressionData, n_params: int = 0) -> Report:
+@quiet_numpy
+def regress(data: RegressionData, n_params: int = 0, quantile: float = 0.5) -> Report:
     """Regression metrics of the (mean) prediction; χ², p-value and pulls with uncertainties;
     the bias–variance decomposition across replicas when there are several prediction columns.
 
     With R prediction columns the main metrics (``mse``, ``rmse``, ``mae``, ``r2``,
-    ``max_abs_error``, ``mean_residual``) are those of the row-wise mean prediction, and χ² uses
+    ``max_abs_error``, ``mean_residual``, ``mape``, ``median_absolute_error``,
+    ``explained_variance``, ``pinball_loss`` at ``quantile``) are those of the row-wise mean prediction, and χ² uses
     r = target − mean prediction. ``pull_max_row`` is the 1-based data row in the file (rows
     skipped by ``--drop-invalid`` keep their numbers). Per-row residuals and pulls (for
-    ``--pulls``) are in ``report.display["pulls"]`` as (rows, residuals, pulls) arrays.
+    ``--pulls``) are in ``report.pulls`` (rows, residuals, pulls arrays).
 
     Examples
     --------
@@ -38,11 +56,17 @@ def regress(data: RegressionData, n_params: int = 0) -> Report:
     """
     import numpy as np
 
-    from evalml_cli.kernels.regression import bias_variance, chi2_cholesky, regression_compute, regression_update
+    from evalml_cli.errors import EvalmlError
+    from evalml_cli.kernels.regression import (
+        bias_variance, chi2_cholesky, median_absolute_error, regression_compute, regression_update,
+    )  # fmt: skip
 
+    if not 0.0 < quantile < 1.0:
+        raise EvalmlError(f"--quantile must be strictly between 0 and 1, got {quantile:g}", hint="e.g. --quantile 0.9")
     n_preds = data.preds.shape[1]
     mean_pred = data.preds.mean(axis=1) if n_preds > 1 else data.preds[:, 0]
-    ms = regression_compute(regression_update(data.y, mean_pred, data.weight))
+    ms = regression_compute(regression_update(data.y, mean_pred, data.weight), quantile=quantile)
+    ms.update(median_absolute_error(data.y, mean_pred, data.weight))  # needs the rows: not mergeable
     ms.values.pop("n", None)  # n is the report's top-level count
     residual = data.y - mean_pred
     warnings = list(data.warnings)
@@ -72,10 +96,8 @@ def regress(data: RegressionData, n_params: int = 0) -> Report:
         "cov": data.cov_path,
         "corr": data.corr_path,
         "n_params": n_params,
+        "quantile": quantile,
     }
-    display = {}
-    if pulls is not None:
-        display["pulls"] = (data.rows, residual, pulls)
     return Report(
         task=metrics.REGRESSION,
         n=int(data.y.shape[0]),
@@ -84,10 +106,11 @@ def regress(data: RegressionData, n_params: int = 0) -> Report:
         warnings=warnings + more,
         n_dropped=data.n_dropped,
         notes=list(data.notes),
-        display=display,
+        pulls=Pulls(data.rows, residual, pulls) if pulls is not None else None,
     )
 
 
+@quiet_numpy
 def density(data: DensityData) -> Report:
     """Negative log-likelihood of per-sample densities (``mode == "likelihood"``), or the KL
     divergences both ways and the Jensen–Shannon divergence of two histograms (``"kl"``).

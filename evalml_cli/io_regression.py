@@ -68,6 +68,7 @@ def _matrix(path: str, n_file: int, keep: np.ndarray | None, kind: str, warnings
 
 def read_regression(
     path: str,
+    *,
     target: str | None = None,
     pred: str | None = None,
     weight: str | None = None,
@@ -75,8 +76,10 @@ def read_regression(
     cov: str | None = None,
     corr: str | None = None,
     drop_invalid: bool = False,
+    sep: str | None = None,
+    decimal: str | None = None,
 ) -> RegressionData:
-    src = path if isinstance(path, TableSource) else TableSource(path)
+    src = path if isinstance(path, TableSource) else TableSource(path, sep=sep, decimal=decimal)
     target_col, t_det = src.column(target, REG_TARGET_CANDIDATES, "target", "--target")
     if pred is not None:
         pred_cols = src.columns_matching(pred, "--pred")
@@ -147,13 +150,16 @@ def check_density_options(likelihood: str | None, p: str | None, q: str | None, 
 
 def read_density(
     path: str,
+    *,
     likelihood: str | None = None,
     p: str | None = None,
     q: str | None = None,
     weight: str | None = None,
     drop_invalid: bool = False,
+    sep: str | None = None,
+    decimal: str | None = None,
 ) -> DensityData:
-    src = path if isinstance(path, TableSource) else TableSource(path)
+    src = path if isinstance(path, TableSource) else TableSource(path, sep=sep, decimal=decimal)
     if likelihood is not None:
         l_col = src.column(likelihood, (), "likelihood", "--likelihood")[0]
         w_col = src.column(weight, (), "weight", "--weight")[0] if weight is not None else None
@@ -188,6 +194,6 @@ def read_density(
         if neg.any():
             raise EvalmlError(f"column {col!r}: {int(neg.sum())} negative value(s) (data rows {_row_list(neg, rows=rows)})",
                               hint="p and q must be counts or probabilities (>= 0)")
-        if not v.sum() > 0:
+        if not v.max() > 0:  # values are ≥ 0 here; a plain sum could overflow
             raise EvalmlError(f"column {col!r} sums to 0: not a distribution")
     return DensityData("kl", None, pv, qv, None, src.display, {"p": p_col, "q": q_col}, n_dropped)

@@ -50,6 +50,10 @@ def load_matrix(path: str) -> np.ndarray:
         raise EvalmlError(f"matrix file not found: {path}", hint="check the path")
     if p.is_dir():
         raise EvalmlError(f"matrix file {path} is a directory, not a file")
+    if not p.is_file():
+        # A FIFO or device would block, or never end: a matrix is read from a regular file.
+        raise EvalmlError(f"matrix file {path} is not a regular file (a pipe or device)",
+                          hint="write the matrix to a file first, e.g. .npy with numpy.save")
     name = p.name.lower()
     try:
         with warnings.catch_warnings():
@@ -70,7 +74,7 @@ def load_matrix(path: str) -> np.ndarray:
                 arr = np.loadtxt(path, ndmin=2, dtype=np.float64)
     except EvalmlError:
         raise
-    except (ValueError, OSError, EOFError, UnicodeDecodeError) as exc:
+    except (ValueError, OSError, EOFError, UnicodeDecodeError, TypeError, SyntaxError, OverflowError) as exc:
         raise EvalmlError(f"cannot parse matrix file {path}: {_first_line(exc)}", hint=_FORMATS_HINT) from None
     if not isinstance(arr, np.ndarray):
         raise EvalmlError(f"matrix file {path} does not hold a single array", hint=_FORMATS_HINT)
@@ -146,7 +150,8 @@ def validate_covariance(c: np.ndarray, n: int, name: str = "covariance", kind: s
     if k != n:
         raise EvalmlError(
             f"{name} is {k}×{k} but there are {n} data rows",
-            hint="the matrix needs one row and one column per data row, in file order (after any dropped rows)",
+            hint="the matrix needs one row and one column per data row of the file, in file order, "
+            "including rows --drop-invalid skips (they are removed from the matrix too)",
         )
     scale = max(float(c.max()), -float(c.min())) if c.size else 0.0
     worst, i, j = _largest_asymmetry(c)

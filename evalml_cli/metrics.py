@@ -17,6 +17,13 @@ class Metric:
         descriptive numbers (counts, chi2 itself, bias) where neither direction is "good".
     kind : "count" (rendered as an integer when integral), "ratio" or "value".
     formula : plain-text definition, as printed in the README.
+    kernel : the function (module path under ``evalml_cli.kernels``) that computes it.
+    merge : how it behaves when the input is split into batches whose states are merged —
+        "exact" (the same number), "bound" (exact while the distinct scores fit the state's
+        budget, beyond it binned with a reported error bound), "sigma" (exact with ``--sigma``;
+        a full covariance needs every row), "rows" (needs every row: not mergeable).
+    interval : the ``--ci`` method — "delong", "wilson", "bootstrap", or None (counts and
+        descriptive numbers get no interval).
     """
 
     name: str
@@ -24,10 +31,52 @@ class Metric:
     higher_is_better: bool | None
     kind: str
     formula: str
+    kernel: str = ""
+    merge: str = "exact"
+    interval: str | None = "bootstrap"
+
+    @property
+    def mergeable(self) -> bool:
+        """Whether merged batch states give this metric (exactly or within a stated bound)."""
+        return self.merge != "rows"
+
+
+#: The kernel of each metric unless its entry names another, per task.
+_KERNEL = {
+    "binary": "binary.threshold_metrics",
+    "multiclass": "multiclass.multiclass_compute",
+    "regression": "regression.regression_compute",
+    "density": "density.nll",
+}
+_OVERRIDES: dict[tuple[str, str], dict] = {}
 
 
 def _m(task: str, name: str, hib: bool | None, kind: str, formula: str) -> Metric:
-    return Metric(name, task, hib, kind, formula)
+    opts = {"kernel": _KERNEL[task], "interval": None if kind == "count" or hib is None else "bootstrap"}
+    opts.update(_OVERRIDES.get((task, name), {}))
+    return Metric(name, task, hib, kind, formula, **opts)
+
+
+def _set(task: str, names: str, **opts) -> None:
+    for name in names.split():
+        _OVERRIDES.setdefault((task, name), {}).update(opts)
+
+
+# What differs from the task's default kernel, merge rule and interval method.
+_set("binary", "accuracy precision recall specificity", interval="wilson")
+_set("binary", "roc_auc", kernel="binary.ranking_metrics", merge="bound", interval="delong")
+_set("binary", "average_precision", kernel="binary.ranking_metrics", merge="bound")
+_set("binary", "log_loss brier", kernel="binary.probability_metrics")
+_set("multiclass", "roc_auc_ovr_macro roc_auc_ovr_weighted", merge="bound")
+_set("multiclass", "roc_auc_ovo_macro roc_auc_ovo_weighted", kernel="multiclass.ovo_auc", merge="rows")
+_set("regression", "median_absolute_error", kernel="regression.median_absolute_error", merge="rows")
+_set("regression", "max_abs_error", interval=None)
+_set("regression", "chi2 ndof chi2_per_ndof p_value pull_mean pull_std pull_max_abs pull_max_row",
+     kernel="regression.chi2_cholesky", merge="sigma")
+_set("regression", "p_value chi2_per_ndof", interval="bootstrap")
+_set("regression", "cond_number", kernel="regression.chi2_cholesky", merge="rows", interval=None)
+_set("regression", "n_replicas bias2 variance expected_mse bias2_plus_variance", kernel="regression.bias_variance")
+_set("density", "kl_divergence kl_divergence_reverse js_divergence", kernel="density.kl", merge="rows")
 
 
 BINARY = "binary"
@@ -95,6 +144,11 @@ REGISTRY: tuple[Metric, ...] = (
     _m(REGRESSION, "variance", None, "value", "Σᵢ wᵢ · (1/R) Σ_r (ŷᵢᵣ − m̄ᵢ)² / Σ w"),
     _m(REGRESSION, "expected_mse", False, "value", "Σᵢ wᵢ · (1/R) Σ_r (ŷᵢᵣ − yᵢ)² / Σ w: the mean replica MSE"),
     _m(REGRESSION, "bias2_plus_variance", None, "value", "bias2 + variance (equals expected_mse up to rounding)"),
+    _m(REGRESSION, "mape", False, "value", "Σ w |r| / max(|y|, ε) / Σ w, ε = 2.22e-16 (a fraction, not %)"),
+    _m(REGRESSION, "median_absolute_error", False, "value",
+       "median of |r| (weighted: scikit-learn's averaged inverted CDF); needs all rows, not mergeable"),
+    _m(REGRESSION, "explained_variance", True, "value", "1 − Σ w (r − r̄_w)² / Σ w (y − ȳ_w)²"),
+    _m(REGRESSION, "pinball_loss", False, "value", "Σ w [q·max(r, 0) + (1 − q)·max(−r, 0)] / Σ w, q = --quantile"),
     _m(DENSITY, "nll", False, "value", "−Σ w ln L"),
     _m(DENSITY, "mean_nll", False, "value", "nll / Σ w"),
     _m(DENSITY, "bits_per_sample", False, "value", "mean_nll / ln 2"),
@@ -122,3 +176,50 @@ def lookup(task: str, name: str) -> Metric | None:
 
 def count_names(task: str) -> frozenset[str]:
     return frozenset(m.name for m in BY_TASK.get(task, {}).values() if m.kind == "count")
+
+
+#: Headline metrics first, per task (issue 8 item 25); names not listed keep their order after
+#: these, and the ``_LAST`` ones (raw counts) close the list.
+_HEADLINE: dict[str, tuple[str, ...]] = {
+    BINARY: ("roc_auc", "average_precision", "log_loss", "f1", "precision", "recall", "accuracy",
+             "balanced_accuracy", "specificity", "mcc", "brier"),
+    REGRESSION: ("chi2", "ndof", "p_value"),
+}
+_LAST: dict[str, tuple[str, ...]] = {BINARY: ("tp", "fp", "tn", "fn")}
+
+
+def display_order(task: str, names) -> list[str]:
+    """``names`` in the order the table and the JSON report show them: the task's headline
+    metrics first (binary: roc_auc, average_precision, log_loss, f1, …; regression: chi2,
+    ndof, p_value when present), then every other name in its given order, then the raw
+    counts (binary tp, fp, tn, fn).
+
+    Examples
+    --------
+    >>> display_order("binary", ["tp", "fp", "accuracy", "roc_auc", "new_metric"])
+    ['roc_auc', 'accuracy', 'new_metric', 'tp', 'fp']
+    >>> display_order("regression", ["mse", "chi2", "p_value", "ndof"])
+    ['chi2', 'ndof', 'p_value', 'mse']
+    """
+    names = list(names)
+    present = set(names)
+    first = [n for n in _HEADLINE.get(task, ()) if n in present]
+    last = [n for n in _LAST.get(task, ()) if n in present]
+    placed = set(first) | set(last)
+    return first + [n for n in names if n not in placed] + last
+
+
+def registry_table() -> str:
+    """The README's registry table (between ``<!-- REGISTRY -->`` markers), made from REGISTRY:
+    one row per metric with its task, direction, kernel, merge rule and interval method.
+    ``python -m evalml_cli.metrics`` prints it; ``tests/test_docs.py`` checks the README holds it."""
+    arrow = {True: "↑", False: "↓", None: ""}
+    lines = ["| task | metric | | kernel | batches merge | `--ci` |", "|---|---|---|---|---|---|"]
+    for m in REGISTRY:
+        lines.append(f"| {m.task} | `{m.name}` | {arrow[m.higher_is_better]} | `kernels.{m.kernel}` | {m.merge} | "
+                     f"{m.interval or '—'} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(registry_table(), end="")

@@ -262,7 +262,7 @@ def test_terminal_table_uses_rich_with_colour_and_plain_table_matches_its_conten
     from evalml_cli import evaluate, io
     from evalml_cli.render import render_text
 
-    report = evaluate.classify_binary(io.read_binary(str(preds["csv"]), "y", "p"))
+    report = evaluate.classify_binary(io.read_binary(str(preds["csv"]), target="y", score="p"))
     rich_text = render_text(report, "table", width=100, color=True)
     plain = render_text(report, "table", width=100, color=False)
     assert "\x1b[" in rich_text and "\x1b[" not in plain

@@ -80,3 +80,13 @@ def test_reports_are_row_order_invariant(key, tmp_path, reports):
         if value is None or name == "pull_max_row":
             continue
         assert got[name] == pytest.approx(value, rel=1e-9, abs=1e-12), name
+
+
+@pytest.mark.parametrize("metric", metrics.REGISTRY, ids=lambda m: f"{m.task}:{m.name}")
+def test_every_registry_entry_names_a_kernel_that_exists(metric):
+    import importlib
+
+    module, function = metric.kernel.split(".")
+    assert callable(getattr(importlib.import_module(f"evalml_cli.kernels.{module}"), function))
+    assert metric.merge in {"exact", "bound", "sigma", "rows"}
+    assert metric.interval in {None, "delong", "wilson", "bootstrap"}

@@ -64,3 +64,8 @@ def test_python_api_example_in_the_readme_runs(monkeypatch, capsys):
     exec(compile(code, "README.md#python-api", "exec"), {})
     printed = capsys.readouterr().out.split()
     assert len(printed) == 6 and all(float(x) == float(x) for x in printed)
+
+
+def test_readme_registry_table_is_generated_from_the_registry():
+    block = README.split("<!-- REGISTRY -->\n", 1)[1].split("<!-- /REGISTRY -->", 1)[0]
+    assert block == metrics.registry_table(), "regenerate with: python -m evalml_cli.metrics"

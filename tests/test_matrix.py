@@ -198,3 +198,44 @@ def test_bad_sigma(sigma, message):
 
 def test_good_sigma_passes():
     validate_sigma(np.array([1e-300, 1.0, 1e300]), "column 'sigma'")
+
+
+# -- issue 8 items 13, 15, 16: a matrix from a pipe, a corrupt .npy, the size hint -----------------
+def _one_line(err):
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("evalml: error: ") and "internal error" not in err, err
+    return lines[0]
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs FIFOs")
+def test_cov_on_a_fifo_is_refused_without_blocking(tmp_path, invoke):
+    import os
+
+    f = tmp_path / "d.csv"
+    f.write_text("y,pred,s\n1,1.1,0.1\n2,2.1,0.1\n")
+    fifo = tmp_path / "cov.csv"
+    os.mkfifo(fifo)
+    code, _, err = invoke("regress", str(f), "--cov", str(fifo))
+    assert code == 2 and "not a regular file" in _one_line(err)
+
+
+def test_npy_with_negative_shape_is_an_input_error(tmp_path, invoke):
+    import numpy as np
+
+    f = tmp_path / "d.csv"
+    f.write_text("y,pred\n1,1.1\n2,2.1\n")
+    m = tmp_path / "cov.npy"
+    np.save(m, np.eye(2))
+    m.write_bytes(m.read_bytes().replace(b"(2, 2)", b"(-2, 2)"))
+    code, _, err = invoke("regress", str(f), "--cov", str(m))
+    assert code == 2 and "cannot parse matrix file" in _one_line(err)
+
+
+def test_cov_size_hint_counts_all_file_rows(tmp_path, invoke):
+    f = tmp_path / "d.csv"
+    f.write_text("y,pred\n1,1.1\n2,\n3,3.1\n")
+    m = tmp_path / "cov.csv"
+    m.write_text("1,0\n0,1\n")
+    code, _, err = invoke("regress", str(f), "--cov", str(m), "--drop-invalid")
+    line = _one_line(err)
+    assert code == 2 and "2×2 but there are 3 data rows" in line and "including rows --drop-invalid skips" in line

@@ -70,7 +70,7 @@ def test_per_class_gates(invoke):
     code, _, err = invoke("classify", MC, "-t", "species", "-s", "p_*", "-q", "-r", "recall[pi]>=0.95")
     assert code == 1 and "FAILED recall[pi]>=0.95: got 0.6" in err
     code, _, err = invoke("classify", MC, "-t", "species", "-s", "p_*", "-q", "-r", "recall[tau]>=0.5")
-    assert code == 1 and "no class 'tau'" in err
+    assert code == 2 and "no class 'tau'" in err  # a misspelled class is a usage error (issue 8 item 22)
 
 
 def test_normalize_confusion_in_json_and_table(invoke):

@@ -421,3 +421,22 @@ def test_plain_regress_and_density_do_not_import_scipy_or_pandas():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_new_regression_metrics_and_quantile_match_sklearn(invoke):
+    y, p, _ = _fit()
+    m = _json(invoke, "regress", FIT, "-t", "data", "-p", "theory", "--quantile", "0.9")["metrics"]
+    assert m["mape"] == pytest.approx(skm.mean_absolute_percentage_error(y, p), rel=1e-9)
+    assert m["median_absolute_error"] == pytest.approx(skm.median_absolute_error(y, p), rel=1e-9)
+    assert m["explained_variance"] == pytest.approx(skm.explained_variance_score(y, p), rel=1e-9)
+    assert m["pinball_loss"] == pytest.approx(skm.mean_pinball_loss(y, p, alpha=0.9), rel=1e-9)
+    default = _json(invoke, "regress", FIT, "-t", "data", "-p", "theory")
+    assert default["inputs"]["quantile"] == 0.5
+    assert default["metrics"]["pinball_loss"] == pytest.approx(skm.mean_pinball_loss(y, p, alpha=0.5), rel=1e-9)
+
+
+@pytest.mark.parametrize("q", ["0", "1", "-0.1", "1.5"])
+def test_quantile_outside_the_open_unit_interval_is_a_usage_error(invoke, q):
+    code, out, err = invoke("regress", FIT, "-t", "data", "-p", "theory", "--quantile", q)
+    assert code == 2 and out == ""
+    assert err.startswith("evalml: error:") and "--quantile" in err and len(err.strip().splitlines()) <= 2

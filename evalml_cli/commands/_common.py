@@ -10,7 +10,7 @@ from typing import Annotated, Callable, Optional
 
 import typer
 
-from evalml_cli.errors import EvalmlError
+from evalml_cli.errors import EvalmlError, internal_error_line
 
 
 class Format(str, Enum):
@@ -26,8 +26,8 @@ FormatOpt = Annotated[
 ]
 OutputOpt = Annotated[
     Optional[str],
-    typer.Option("--output", "-o", help="Write the report to this file (atomically: temp file + rename) "
-                 "instead of stdout.", metavar="PATH"),
+    typer.Option("--output", "-o", help="Write the report to this file instead of stdout: a regular file atomically "
+                 "(temp file + rename, mode kept), a device or FIFO directly; '-' is stdout.", metavar="PATH"),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success; failed --require lines still go to stderr.")]
 RequireOpt = Annotated[
@@ -45,27 +45,62 @@ DropInvalidOpt = Annotated[
 
 
 def _err(line: str) -> None:
+    """One line on stderr; a closed or broken stderr is ignored (it never changes the exit code)."""
+    from evalml_cli.output import degrade
+
+    stream = sys.stderr
+    if stream is None:
+        return
     try:
-        sys.stderr.write(line.rstrip("\n") + "\n")
-        sys.stderr.flush()
-    except (BrokenPipeError, OSError):
+        stream.write(degrade(line.rstrip("\n") + "\n", getattr(stream, "encoding", None)))
+        stream.flush()
+    except (OSError, ValueError):
         pass
 
 
-def _stdout(text: str) -> None:
-    """Write to stdout; a closed pipe (``evalml … | head``) is not an error."""
+def _silence_stdout() -> None:
+    """Point fd 1 at /dev/null so Python's flush at exit cannot fail again."""
     try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def stdout_error(exc: OSError) -> EvalmlError | None:
+    """None for a closed pipe (``evalml … | head``: not an error), else the one-line error."""
+    import errno
+
+    _silence_stdout()
+    if isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE:
+        return None
+    return EvalmlError(f"cannot write to standard output: {exc.strerror or exc}")
+
+
+def _stdout(text: str) -> None:
+    """Write to stdout in its encoding (``·``/``↑``/box lines degrade to ASCII where needed).
+
+    A closed pipe is silent; any other failure (``/dev/full``, a closed stdout) is an
+    EvalmlError, exit 2."""
+    from evalml_cli.output import degrade
+
+    stream = sys.stdout
+    if stream is None:
+        raise EvalmlError("cannot write to standard output: it is closed", hint="use --output FILE")
+    try:
+        stream.write(degrade(text, getattr(stream, "encoding", None)))
+        stream.flush()
+    except OSError as exc:
+        err = stdout_error(exc)
+        if err is not None:
+            raise err from None
 
 
 def resolve_format(fmt: Format | None, output: str | None) -> str:
     if fmt is not None:
         return fmt.value
-    if output:
+    if output and output != "-":
         low = output.lower()
         if low.endswith(".json"):
             return "json"
@@ -79,6 +114,23 @@ def fail(exc: EvalmlError) -> typer.Exit:
     return typer.Exit(2)
 
 
+def use_color() -> bool:
+    """Colour only on a terminal, and never with NO_COLOR or TERM=dumb."""
+    return (sys.stdout is not None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+            and os.environ.get("TERM", "") != "dumb")
+
+
+def _table_for_stdout(report, render_text) -> str:
+    # A terminal gets rich (colour unless NO_COLOR or TERM=dumb); a pipe or file gets the
+    # same table as plain text, without importing rich.
+    import shutil
+
+    tty = sys.stdout is not None and sys.stdout.isatty()
+    color = use_color()
+    width = shutil.get_terminal_size((100, 24)).columns if tty else 100
+    return render_text(report, "table", width=width, color=color)
+
+
 def run(
     build: Callable[[], object],
     *,
@@ -88,38 +140,54 @@ def run(
     requires: list[str] | None,
     known: set[str],
     per_class: set[str] | None = None,
+    inputs: dict[str, str | None] | None = None,
+    side_outputs: dict[str, str | None] | None = None,
+    side_files: Callable[[object], list[tuple[str, str, str]]] | None = None,
 ) -> None:
-    """Run one command end to end and exit with the contract's code."""
+    """Run one command end to end and exit with the contract's code.
+
+    Order: parse gates → check every destination (not an input, not each other, directory
+    writable) → build the report → evaluate gates (a gate that can never be evaluated is
+    exit 2 before any output) → write the files (all temps, then all renames) and stdout →
+    FAILED lines and exit 1.
+
+    inputs : option → path of every file read (never overwritten).
+    side_outputs : option → path of extra files (``--pulls``); ``side_files(report)`` gives
+        their ``(path, text, option)``.
+    """
     from evalml_cli import gates
-    from evalml_cli.io import write_atomic
+    from evalml_cli.output import check_destinations, write_all
     from evalml_cli.render import render_text
 
+    side_outputs = {k: v for k, v in (side_outputs or {}).items() if v is not None}
     try:
         reqs = gates.parse_all(requires, known, per_class)
+        to_stdout = [opt for opt, p in side_outputs.items() if p == "-"]
+        if output == "-" or (output is None and not quiet):
+            to_stdout.append("the report")
+        if len(to_stdout) > 1:
+            raise EvalmlError(f"{' and '.join(to_stdout)} would both go to standard output",
+                              hint="give --output FILE, or --quiet to drop the report")
+        check_destinations({"--output": output, **side_outputs}, inputs or {})
         report = build()
+        failures = gates.check(report, reqs)
         kind = resolve_format(fmt, output)
         if not quiet:
             for note in report.notes:
                 _err(f"evalml: {note}")
-        if output:
-            text = render_text(report, kind, width=100)
-            write_atomic(output, text)
+        files = list(side_files(report)) if side_files is not None else []
+        if output is not None and output != "-":
+            files.append((output, render_text(report, kind, width=100), "--output"))
+        stdout_files = [f for f in files if f[0] == "-"]
+        write_all([f for f in files if f[0] != "-"])
+        for _, text, _ in stdout_files:
+            _stdout(text)
+        if output is not None and output != "-":
             if not quiet:
                 _err(f"evalml: wrote {kind} report to {output}")
-        elif not quiet:
-            if kind == "table":
-                # A terminal gets rich (colour unless NO_COLOR); a pipe or file gets the same
-                # table as plain text, without importing rich.
-                import shutil
-
-                tty = sys.stdout.isatty()
-                color = tty and not os.environ.get("NO_COLOR")
-                width = shutil.get_terminal_size((100, 24)).columns if tty else 100
-                text = render_text(report, kind, width=width, color=color)
-            else:
-                text = render_text(report, kind)
+        elif output == "-" or not quiet:
+            text = _table_for_stdout(report, render_text) if kind == "table" else render_text(report, kind)
             _stdout(text)
-        failures = gates.check(report, reqs)
     except EvalmlError as exc:
         raise fail(exc) from None
     except MemoryError:
@@ -128,7 +196,7 @@ def run(
     except Exception as exc:  # noqa: BLE001 - a bug must still be one line and exit 2, never a traceback
         if os.environ.get("EVALML_DEBUG"):
             raise
-        _err(f"evalml: internal error: {type(exc).__name__}: {exc} (set EVALML_DEBUG=1 for a traceback)")
+        _err(internal_error_line(exc))
         raise typer.Exit(2) from None
     for line in failures:
         _err(line)

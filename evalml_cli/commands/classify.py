@@ -12,6 +12,16 @@ from evalml_cli.commands._common import (
 )  # fmt: skip
 
 
+EXAMPLES = """
+  evalml classify preds.csv          # columns detected, table on stdout
+  evalml classify preds.parquet -t y -s p -f json -o report.json
+  evalml classify test.parquet -q -r 'roc_auc>=0.90' -r 'log_loss<=0.35'
+  evalml classify events.parquet -t process -s bdt -w weight --pos-label signal
+  evalml classify multi.csv -t label -s 'p_*' --top-k 3 -r 'recall[electron]>=0.9'
+  cat preds.csv | evalml classify - -f markdown >> "$GITHUB_STEP_SUMMARY"
+"""
+
+
 class Task(str, Enum):
     binary = "binary"
     multiclass = "multiclass"
@@ -41,7 +51,7 @@ def classify(
     weight: WeightOpt = None,
     pos_label: Annotated[Optional[str], typer.Option("--pos-label", metavar="VALUE",
                          help="Target value of the positive class (needed unless labels are 0/1, -1/1 or booleans).")] = None,
-    threshold: Annotated[float, typer.Option("--threshold", "-T", help="A row is predicted positive when score >= T.")] = 0.5,
+    threshold: Annotated[float, typer.Option("--threshold", "-T", metavar="T", help="A row is predicted positive when score >= T.")] = 0.5,
     top_k: Annotated[Optional[int], typer.Option("--top-k", min=1, metavar="K",
                      help="Multiclass: also report top_k_accuracy (true class among the K highest scores).")] = None,
     normalize: Annotated[Optional[Normalize], typer.Option("--normalize",
@@ -51,6 +61,10 @@ def classify(
                                 "before log_loss.")] = None,
     show_classes: Annotated[int, typer.Option("--show-classes", min=1, metavar="N",
                             help="Multiclass table: show at most N classes (the worst by f1); JSON stays complete.")] = 20,
+    classes: Annotated[Optional[str], typer.Option("--classes", metavar="LIST",
+                       help="Class of each score column: names in column order (a,b,c) or LABEL=COLUMN pairs.")] = None,
+    sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
+    decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark, e.g. ',' (with --sep ';').")] = None,
     drop_invalid: DropInvalidOpt = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -61,29 +75,15 @@ def classify(
     from evalml_cli import metrics
 
     def build():
-        import math
+        from evalml_cli import api
 
-        from evalml_cli import evaluate, io
-        from evalml_cli.errors import EvalmlError
-
-        if not math.isfinite(threshold):
-            raise EvalmlError(f"--threshold must be a finite number, got {threshold}")
-        data = io.read_classification(path, target, score, weight, pos_label, drop_invalid, pred,
-                                      task.value if task else None)
-        if isinstance(data, io.BinaryData):
-            return evaluate.classify_binary(data, threshold)
-        report = evaluate.classify_multiclass(
-            data,
-            top_k=top_k,
-            normalize=normalize.value if normalize else None,
-            normalize_scores=normalize_scores.value if normalize_scores else None,
-            show_classes=show_classes,
+        return api.classify(
+            path, target=target, score=score, pred=pred, task=task.value if task else None, weight=weight,
+            pos_label=pos_label, threshold=threshold, top_k=top_k, normalize=normalize.value if normalize else None,
+            normalize_scores=normalize_scores.value if normalize_scores else None, show_classes=show_classes,
+            drop_invalid=drop_invalid, classes=classes, sep=sep, decimal=decimal,
         )
-        if pos_label is not None:
-            report.warnings.append("--pos-label is ignored for multiclass data")
-        if threshold != 0.5:
-            report.warnings.append("--threshold is ignored for multiclass data (the predicted class is the argmax)")
-        return report
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require,
-        known=metrics.names_for(metrics.BINARY, metrics.MULTICLASS), per_class=set(metrics.PER_CLASS_NAMES))
+        known=metrics.names_for(metrics.BINARY, metrics.MULTICLASS), per_class=set(metrics.PER_CLASS_NAMES),
+        inputs={"FILE": path})

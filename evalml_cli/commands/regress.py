@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -10,6 +9,18 @@ import typer
 from evalml_cli.commands._common import (
     DropInvalidOpt, FormatOpt, OutputOpt, QuietOpt, RequireOpt, WeightOpt, fail, run,
 )  # fmt: skip
+
+REGRESS_EXAMPLES = """
+  evalml regress preds.csv -t y -p y_pred     # mse, rmse, mae, r2, bias
+  evalml regress data.csv -t measured -p theory --sigma err -r 'p_value>=0.05'
+  evalml regress data.csv -t measured -p theory --cov cov.npy --n-params 2 --pulls pulls.csv
+  evalml regress preds.parquet -t y -p 'rep_*' -f json -o report.json
+"""
+
+DENSITY_EXAMPLES = """
+  evalml density samples.csv -l likelihood -r 'mean_nll<=1.2'
+  evalml density hist.csv --p observed --q expected -r 'kl_divergence<=0.01'
+"""
 
 FileArg = Annotated[str, typer.Argument(metavar="FILE", help="Data file: .csv, .csv.gz, .tsv, .parquet, or - for CSV on stdin.")]
 
@@ -38,8 +49,11 @@ def regress(
                     help="Correlation matrix to combine with --sigma: C = diag(σ) R diag(σ).")] = None,
     n_params: Annotated[int, typer.Option("--n-params", min=0, metavar="N",
                         help="Fitted parameters: ndof = n − N for chi2_per_ndof and p_value.")] = 0,
+    quantile: Annotated[float, typer.Option("--quantile", metavar="Q", help="Quantile q in (0, 1) of pinball_loss.")] = 0.5,
     pulls: Annotated[Optional[str], typer.Option("--pulls", metavar="PATH",
-                     help="Write per-row residual and pull (CSV: row,residual,pull), atomically.")] = None,
+                     help="Write per-row residual and pull (CSV: row,residual,pull), like --output; '-' is stdout.")] = None,
+    sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
+    decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark, e.g. ',' (with --sep ';').")] = None,
     drop_invalid: DropInvalidOpt = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -53,27 +67,21 @@ def regress(
 
     try:
         check_uncertainty_options(sigma, cov, corr, pulls)
-        if pulls is not None and output is not None and Path(pulls).resolve() == Path(output).resolve():
-            raise EvalmlError(f"--pulls and --output both name {pulls}", hint="give two different files")
     except EvalmlError as exc:
         raise fail(exc) from None
 
     def build():
-        from evalml_cli import evaluate_regression
-        from evalml_cli.io import check_writable, write_atomic
-        from evalml_cli.io_regression import read_regression
+        from evalml_cli import api
 
-        data = read_regression(path, target, pred, weight, sigma, cov, corr, drop_invalid)
-        report = evaluate_regression.regress(data, n_params)
-        if pulls is not None:
-            # Everything is computed; check both destinations before the first write.
-            check_writable(pulls, "--pulls")
-            if output is not None:
-                check_writable(output, "--output")
-            write_atomic(pulls, _pulls_csv(*report.display["pulls"]))
-        return report
+        return api.regress(path, target=target, pred=pred, weight=weight, sigma=sigma, cov=cov, corr=corr,
+                           n_params=n_params, quantile=quantile, drop_invalid=drop_invalid, sep=sep, decimal=decimal)
 
-    run(build, fmt=fmt, output=output, quiet=quiet, requires=require, known=metrics.names_for(metrics.REGRESSION))
+    def side_files(report):
+        # Written together with --output: both temp files first, then both renames.
+        return [(pulls, _pulls_csv(report.pulls.rows, report.pulls.residuals, report.pulls.pulls), "--pulls")] if pulls is not None else []
+
+    run(build, fmt=fmt, output=output, quiet=quiet, requires=require, known=metrics.names_for(metrics.REGRESSION),
+        inputs={"FILE": path, "--cov": cov, "--corr": corr}, side_outputs={"--pulls": pulls}, side_files=side_files)
 
 
 def density(
@@ -83,6 +91,8 @@ def density(
     p: Annotated[Optional[str], typer.Option("--p", metavar="COL", help="Observed distribution over bins (counts or probabilities).")] = None,
     q: Annotated[Optional[str], typer.Option("--q", metavar="COL", help="Model/expected distribution over the same bins.")] = None,
     weight: WeightOpt = None,
+    sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
+    decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark, e.g. ',' (with --sep ';').")] = None,
     drop_invalid: DropInvalidOpt = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -100,9 +110,10 @@ def density(
         raise fail(exc) from None
 
     def build():
-        from evalml_cli import evaluate_regression
-        from evalml_cli.io_regression import read_density
+        from evalml_cli import api
 
-        return evaluate_regression.density(read_density(path, likelihood, p, q, weight, drop_invalid))
+        return api.density(path, likelihood=likelihood, p=p, q=q, weight=weight, drop_invalid=drop_invalid,
+                           sep=sep, decimal=decimal)
 
-    run(build, fmt=fmt, output=output, quiet=quiet, requires=require, known=metrics.names_for(metrics.DENSITY))
+    run(build, fmt=fmt, output=output, quiet=quiet, requires=require, known=metrics.names_for(metrics.DENSITY),
+        inputs={"FILE": path})

@@ -5,6 +5,6 @@ recorded in :class:`MetricSet.reasons`; ``evaluate.py`` turns that into ``None``
 report warning.
 """
 
-from evalml_cli.kernels._result import MetricSet, safe_div
+from evalml_cli.kernels._result import MetricSet, pow2_scale
 
-__all__ = ["MetricSet", "safe_div"]
+__all__ = ["MetricSet", "pow2_scale"]

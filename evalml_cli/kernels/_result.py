@@ -8,17 +8,20 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
-def safe_div(num: float, den: float) -> float:
-    """``num / den``, or NaN when ``den`` is zero or either side is not finite.
+def pow2_scale(*arrays) -> float:
+    """A power of two near the largest |value| of ``arrays`` (1.0 when all are 0 or empty).
 
-    Like scikit-learn's ``_prf_divide`` but NaN instead of 0: an undefined metric must never
-    look like a measured zero.
+    Dividing weights or weighted counts by it is exact (only the exponent changes) and brings
+    them to [1, 2): products such as P·N or the four margins of the MCC then neither
+    underflow (weights of 1e-170) nor overflow (weights of 1e160). Ratios are unchanged.
+
+    >>> pow2_scale(np.array([3.0, -5.0])), pow2_scale(np.zeros(2))
+    (4.0, 1.0)
     """
-    num = float(num)
-    den = float(den)
-    if den == 0.0 or not math.isfinite(num) or not math.isfinite(den):
-        return math.nan
-    return num / den
+    m = max((float(np.max(np.abs(a))) if np.size(a) else 0.0) for a in arrays) if arrays else 0.0
+    if not (m > 0 and math.isfinite(m)):
+        return 1.0
+    return math.ldexp(1.0, math.frexp(m)[1] - 1)  # 2^e ≤ m < 2^(e+1); 2^1024 would overflow
 
 
 @dataclass

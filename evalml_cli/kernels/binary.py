@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from evalml_cli.kernels._result import MetricSet
+from evalml_cli.kernels._result import MetricSet, pow2_scale
 
 _EPS = float(np.finfo(np.float64).eps)
 
@@ -150,11 +150,20 @@ def threshold_metrics(state: BinaryState, threshold: float) -> MetricSet:
     else:
         ms.set("balanced_accuracy", np.nan, "needs both classes")
     _ratio(ms, "f1", 2 * tp, 2 * tp + fp + fn, "no positive rows and no predicted positives")
-    margins = (tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)
-    if margins > 0:
-        ms.set("mcc", (tp * tn - fp * fn) / np.sqrt(margins))
-    else:
+    # MCC is scale-free: divide the counts by a power of two near the largest one first, so
+    # that TP·TN and the product of the four margins neither overflow (weights of 1e100: the
+    # product is ~1e400) nor underflow (weights of 1e-100), and take the square root of each
+    # margin separately.
+    c = pow2_scale(np.array([tp, fp, tn, fn]))
+    tp, fp, tn, fn = tp / c, fp / c, tn / c, fn / c
+    margins = (tp + fp, tp + fn, tn + fp, tn + fn)
+    if min(margins) > 0:
+        root = np.sqrt(margins[0]) * np.sqrt(margins[1]) * np.sqrt(margins[2]) * np.sqrt(margins[3])
+        ms.set("mcc", (tp * tn - fp * fn) / root)
+    elif min(margins) == 0:
         ms.set("mcc", np.nan, "a row or column of the confusion matrix is empty")
+    else:
+        ms.set("mcc", np.nan, "a row or column of the confusion matrix has a negative net weight")
     return ms
 
 
@@ -167,11 +176,17 @@ def ranking_metrics(state: BinaryState) -> MetricSet:
     half, exactly as scikit-learn's ``roc_auc_score``. average_precision =
     Σ_i (R_i − R_{i−1}) · P_i with precision P_i = TPS_i/(TPS_i+FPS_i), the step
     (non-interpolated) sum of scikit-learn's ``average_precision_score``.
-    Undefined when either class has no (positive) total weight.
+    roc_auc is undefined unless P > 0 and N > 0; average_precision unless P > 0 and, at every
+    score level with positives (pos_k ≠ 0), TPS_k + FPS_k > 0 — only negative weights can break
+    the latter. Weights are rescaled by a power of two first, so any common factor c (1e-170 …
+    1e300) gives the same values.
     """
     ms = MetricSet()
-    pos = state.pos[::-1]  # from the highest score down
-    neg = state.neg[::-1]
+    # Weights are divided by a power of two near their largest per-score sum (exact), so that
+    # P·N and the dot product below neither underflow (weights of 1e-170) nor overflow (1e160).
+    c = pow2_scale(state.pos, state.neg)
+    pos = state.pos[::-1] / c  # from the highest score down
+    neg = state.neg[::-1] / c
     tps = np.cumsum(pos)
     fps = np.cumsum(neg)
     p_total = float(tps[-1]) if tps.size else 0.0
@@ -179,14 +194,27 @@ def ranking_metrics(state: BinaryState) -> MetricSet:
     if p_total > 0 and n_total > 0:
         # Trapezoid Σ ΔFPR·(TPR_i + TPR_{i−1})/2 written as Σ neg_i·(TPS_i − pos_i/2) / (P·N):
         # one dot product, no normalised curve arrays.
-        ms.set("roc_auc", float(neg @ (tps - 0.5 * pos)) / (p_total * n_total))
+        ms.set("roc_auc", float(neg @ (tps - 0.5 * pos)) / p_total / n_total)
     else:
         ms.set("roc_auc", np.nan, "needs rows of both classes (only one class present)")
     if p_total > 0:
-        # Σ (R_k − R_{k−1})·P_k = Σ pos_k·precision_k / P; a level with no weight adds nothing.
+        # Σ (R_k − R_{k−1})·P_k = Σ pos_k·precision_k / P; a level with pos_k = 0 adds nothing.
+        # Every level that adds something needs a precision, i.e. TPS_k + FPS_k > 0: with
+        # negative weights it can net to 0 or less, and AP is then undefined (never 1 or 0).
         predicted = tps + fps
-        precision = np.divide(tps, predicted, out=np.ones_like(tps), where=predicted != 0)
-        ms.set("average_precision", float(pos @ precision) / p_total)
+        contributes = pos != 0
+        bad = contributes & ~(predicted > 0)
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            score = float(state.scores[::-1][k])
+            ms.set(
+                "average_precision", np.nan,
+                f"precision is undefined at {int(bad.sum())} score level(s) with positives "
+                f"(TP + FP = {predicted[k] * c:g} ≤ 0 at score ≥ {score:g}, negative weights)",
+            )
+        else:
+            precision = np.divide(tps, predicted, out=np.zeros_like(tps), where=contributes)
+            ms.set("average_precision", float(pos @ precision) / p_total)
     else:
         ms.set("average_precision", np.nan, "no positive rows")
     return ms
@@ -208,16 +236,18 @@ def probability_metrics(state: BinaryState) -> MetricSet:
         ms.set("log_loss", np.nan, why)
         ms.set("brier", np.nan, why)
         return ms
-    total = float(state.pos.sum() + state.neg.sum())
+    c = pow2_scale(state.pos, state.neg)  # exact rescaling: no overflow of the weighted sums
+    pos, neg = state.pos / c, state.neg / c
+    total = float(pos.sum() + neg.sum())
     if not total > 0:
         ms.set("log_loss", np.nan, "total weight is not positive")
         ms.set("brier", np.nan, "total weight is not positive")
         return ms
     p = np.clip(state.scores, _EPS, 1.0 - _EPS)
-    loss = state.pos @ -np.log(p) + state.neg @ -np.log1p(-p)
+    loss = pos @ -np.log(p) + neg @ -np.log1p(-p)
     ms.set("log_loss", float(loss) / total)
     s = state.scores
-    ms.set("brier", float(state.pos @ np.square(1.0 - s) + state.neg @ np.square(s)) / total)
+    ms.set("brier", float(pos @ np.square(1.0 - s) + neg @ np.square(s)) / total)
     return ms
 
 

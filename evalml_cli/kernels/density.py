@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from evalml_cli.kernels._result import MetricSet
+from evalml_cli.kernels._result import MetricSet, pow2_scale
 
 _LN2 = math.log(2.0)
 #: Sums farther than this from 1 mean the inputs were counts or unnormalized: add a note.
@@ -45,23 +45,30 @@ def nll(likelihood: np.ndarray, w: np.ndarray | None = None) -> MetricSet:
     L = np.asarray(likelihood, dtype=np.float64).ravel()
     with np.errstate(divide="ignore", invalid="ignore"):
         neg_log = -np.log(L)
+    c = 1.0
     if w is None:
         total = float(neg_log.sum())
         W = float(L.shape[0])
     else:
+        # Divide the weights by a power of two near the largest first (exact): Σ w and
+        # Σ w·(−ln L) then cannot overflow for weights near 1e308; the scale is put back on
+        # the total only.
         w = np.asarray(w, dtype=np.float64).ravel()
-        with np.errstate(invalid="ignore"):
+        c = pow2_scale(w)
+        w = w / c
+        with np.errstate(invalid="ignore", over="ignore"):
             total = float(w @ neg_log)
         W = float(w.sum())
     n_bad = int(np.count_nonzero(~(L > 0)))
     why = f"likelihood is zero or negative in {n_bad} row(s)" if n_bad else "the log-likelihood is not finite"
     ms = MetricSet()
-    ms.set("nll", total, why)
+    with np.errstate(over="ignore"):
+        ms.set("nll", float(np.float64(total) * c), why)
     if W > 0:
         ms.set("mean_nll", total / W, why)
         ms.set("bits_per_sample", total / W / _LN2, why)
     else:
-        why_w = "no rows" if L.shape[0] == 0 else f"the sum of weights is {W:g}, not positive"
+        why_w = "no rows" if L.shape[0] == 0 else f"the sum of weights is {W * c:g}, not positive"
         ms.set("mean_nll", math.nan, why_w)
         ms.set("bits_per_sample", math.nan, why_w)
     return ms
@@ -84,7 +91,8 @@ def _kl_terms(p: np.ndarray, q: np.ndarray) -> tuple[float, int]:
 def kl(p: np.ndarray, q: np.ndarray) -> MetricSet:
     """Kullback–Leibler and Jensen–Shannon divergences between two histograms.
 
-    p and q (same shape, nonnegative: counts or probabilities) are each normalized to sum 1;
+    p and q (same shape, nonnegative: counts or probabilities) are each normalized to sum 1,
+    dividing by the largest count first so that counts near 1e308 do not overflow the sum;
     a note says so when either sum differed from 1 by more than 1e-9. Then, in nats:
 
     * ``kl_divergence`` = KL(p‖q) = Σ p log(p/q), with 0·log(0/q) = 0
@@ -110,21 +118,34 @@ def kl(p: np.ndarray, q: np.ndarray) -> MetricSet:
     q = np.asarray(q, dtype=np.float64).ravel()
     ms = MetricSet()
     names = ("kl_divergence", "kl_divergence_reverse", "js_divergence")
-    sp = float(p.sum())
-    sq = float(q.sum())
-    if not (sp > 0 and sq > 0):
+    # Divide by the largest count first: counts near 1e308 would overflow the plain sum (inf),
+    # and p / inf = 0 would make KL = JS = 0.
+    mp = float(p.max()) if p.size else 0.0
+    mq = float(q.max()) if q.size else 0.0
+    sp = float((p / mp).sum()) * mp if mp > 0 else 0.0  # the original sum (may be inf: only for the note)
+    sq = float((q / mq).sum()) * mq if mq > 0 else 0.0
+    if not (mp > 0 and mq > 0):
         why = "no bins" if p.size == 0 else f"p sums to {sp:g} and q to {sq:g}; both must be positive"
         for name in names:
             ms.set(name, math.nan, why)
         return ms
     if abs(sp - 1.0) > _NORM_TOL or abs(sq - 1.0) > _NORM_TOL:
         ms.notes.append("p and q were normalized to sum to 1")
-    p = p / sp
-    q = q / sq
+    p = p / mp
+    p /= p.sum()
+    q = q / mq
+    q /= q.sum()
     forward, n_fwd = _kl_terms(p, q)
-    ms.set("kl_divergence", forward, f"q = 0 in {n_fwd} bin(s) where p > 0 (KL is infinite)")
+    ms.set("kl_divergence", forward, _infinite_reason("q", "p", n_fwd, "KL"))
     reverse, n_rev = _kl_terms(q, p)
-    ms.set("kl_divergence_reverse", reverse, f"p = 0 in {n_rev} bin(s) where q > 0 (reverse KL is infinite)")
+    ms.set("kl_divergence_reverse", reverse, _infinite_reason("p", "q", n_rev, "reverse KL"))
     m = 0.5 * (p + q)
     ms.set("js_divergence", 0.5 * _kl_terms(p, m)[0] + 0.5 * _kl_terms(q, m)[0])
     return ms
+
+
+def _infinite_reason(zero: str, positive: str, bins: int, name: str) -> str:
+    """Why a KL is undefined: the bins where it is infinite, or (none such) a numeric overflow."""
+    if bins > 0:
+        return f"{zero} = 0 in {bins} {'bin' if bins == 1 else 'bins'} where {positive} > 0 ({name} is infinite)"
+    return f"{name} is not finite (the ratio {positive}/{zero} overflows float64)"

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from evalml_cli.kernels._result import MetricSet
+from evalml_cli.kernels._result import MetricSet, pow2_scale
 from evalml_cli.kernels.binary import BinaryState, binary_merge, binary_update, ranking_metrics
 
 _EPS = float(np.finfo(np.float64).eps)
@@ -82,6 +82,24 @@ def rows_are_probabilities(scores: np.ndarray, tol: float = 1e-6) -> bool:
     if scores.size == 0:
         return False
     return bool((scores >= 0).all() and (scores <= 1).all() and np.abs(scores.sum(axis=1) - 1.0).max() <= tol)
+
+
+def rounding_tolerance(scores: np.ndarray, max_decimals: int = 8) -> float:
+    """How far from 1 a row sum of probabilities rounded to d decimals may be: K·½·10⁻ᵈ.
+
+    d is the fewest decimals (1 … ``max_decimals``) that represent every score exactly (to
+    1e-9); each of the K rounded scores is off by at most ½·10⁻ᵈ. Scores with more decimals
+    (not rounded) get the plain 1e-6; the result is capped at 0.01·K (2 decimals).
+
+    >>> rounding_tolerance(np.array([[0.3333, 0.3333, 0.3333]]))
+    0.00015000000000000001
+    """
+    k = scores.shape[1] if scores.ndim == 2 else 1
+    for d in range(1, max_decimals + 1):
+        scaled = scores * 10.0**d
+        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(1.0, np.abs(scaled))):
+            return max(1e-6, min(k * 0.5 * 10.0**-d, 0.01 * k))
+    return 1e-6
 
 
 def true_class_rank(y: np.ndarray, scores: np.ndarray) -> np.ndarray:
@@ -202,18 +220,24 @@ def multiclass_compute(state: MulticlassState, top_k: int | None = None) -> Mult
         ms.set("balanced_accuracy", float(np.mean(recall[has_support])))
     else:
         ms.set("balanced_accuracy", np.nan, "no class has support")
-    t_sum, p_sum = support, pred_tot
-    cov_tp = correct * total - float(t_sum @ p_sum)
-    cov_pp = total**2 - float(p_sum @ p_sum)
-    cov_tt = total**2 - float(t_sum @ t_sum)
-    if cov_pp * cov_tt > 0:
-        ms.set("mcc", cov_tp / np.sqrt(cov_tt * cov_pp))
-    else:
+    # mcc and kappa are scale-free and multiply weight sums: divide them by a power of two near
+    # the largest cell first (exact), so that s² neither overflows (weights of 1e160) nor
+    # underflows (weights of 1e-170).
+    c = pow2_scale(cm)
+    t_sum, p_sum, s_, c_ = support / c, pred_tot / c, total / c, correct / c
+    cov_tp = c_ * s_ - float(t_sum @ p_sum)
+    cov_pp = s_**2 - float(p_sum @ p_sum)
+    cov_tt = s_**2 - float(t_sum @ t_sum)
+    if cov_pp > 0 and cov_tt > 0:
+        ms.set("mcc", cov_tp / np.sqrt(cov_tt) / np.sqrt(cov_pp))
+    elif cov_pp == 0 or cov_tt == 0:
         ms.set("mcc", np.nan, "all rows are in one true class or all predictions are one class")
-    expected_agree = float(t_sum @ p_sum) / total if total > 0 else np.nan
-    disagree_expected = total - expected_agree
-    if total > 0 and disagree_expected > 0:
-        ms.set("cohen_kappa", 1.0 - (total - correct) / disagree_expected)
+    else:
+        ms.set("mcc", np.nan, "a class total has a negative net weight (s² − Σ t² or s² − Σ p² < 0)")
+    expected_agree = float(t_sum @ p_sum) / s_ if s_ > 0 else np.nan
+    disagree_expected = s_ - expected_agree
+    if s_ > 0 and disagree_expected > 0:
+        ms.set("cohen_kappa", 1.0 - (s_ - c_) / disagree_expected)
     else:
         ms.set("cohen_kappa", np.nan, "chance agreement is total (one class only)")
 

@@ -20,13 +20,14 @@ The example used throughout: ``y = [3, -0.5, 2, 7]``, ``pred = [2.5, 0.0, 2, 8]`
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from evalml_cli.errors import EvalmlError
-from evalml_cli.kernels._result import MetricSet
+from evalml_cli.kernels._result import MetricSet, pow2_scale
 
 #: Above this size the condition number is estimated by Lanczos instead of a full eigvalsh
 #: (eigvalsh is O(n³) with a large constant: ~0.1 s at n = 1000, ~12 s at n = 5000 on 2 cores).
@@ -59,6 +60,14 @@ class RegressionState:
     max_abs_row : 0-based row index of ``max_abs_error`` (first one on ties); -1 when empty.
     y_min, y_max : smallest and largest target, so that an exactly constant target is told apart
         from rounding noise in ``m2_y``.
+    m2_r : Σ w (r − mean_r)² (Chan merge), for ``explained_variance``.
+    sum_w_ape : Σ w |r| / max(|y|, ε), ε = 2.22e-16, for ``mape``.
+    sum_w_pos_r : Σ w max(r, 0), so that ``pinball_loss`` at any quantile q is
+        (q·Σ w max(r, 0) + (1 − q)·Σ w max(−r, 0)) / Σ w with Σ w max(−r, 0) = sum_w_abs_r − sum_w_pos_r.
+    w_scale : the weighted sums (sum_w, m2_y, m2_r, sum_w_*) are in units of this power of two
+        near the largest |weight| (1 when unweighted; 0 when every weight is 0): weights are
+        divided by it first, so that sums of weights near 1e308 or products with tiny weights
+        neither overflow nor underflow. Every metric is a ratio of two such sums.
 
     Notes
     -----
@@ -77,9 +86,25 @@ class RegressionState:
     max_abs_row: int
     y_min: float
     y_max: float
+    m2_r: float = 0.0
+    sum_w_ape: float = 0.0
+    sum_w_pos_r: float = 0.0
+    w_scale: float = 1.0
+
+    def rescaled(self, scale: float) -> "RegressionState":
+        """The same state with its weighted sums in units of ``scale`` (≥ ``w_scale``)."""
+        if scale == self.w_scale or scale == 0.0:
+            return self
+        f = self.w_scale / scale  # a power of two ≤ 1: exact unless it underflows (negligible)
+        return dataclasses.replace(
+            self, sum_w=self.sum_w * f, m2_y=self.m2_y * f, sum_w_r2=self.sum_w_r2 * f,
+            sum_w_abs_r=self.sum_w_abs_r * f, m2_r=self.m2_r * f, sum_w_ape=self.sum_w_ape * f,
+            sum_w_pos_r=self.sum_w_pos_r * f, w_scale=scale,
+        )
 
 
-_EMPTY = RegressionState(0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, math.nan, -1, math.inf, -math.inf)
+_EMPTY = RegressionState(0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, math.nan, -1, math.inf, -math.inf, w_scale=0.0)
+_APE_EPS = float(np.finfo(np.float64).eps)
 
 
 def regression_update(
@@ -107,28 +132,42 @@ def regression_update(
         return _EMPTY
     r = y - pred
     abs_r = np.abs(r)
+    ape = abs_r / np.maximum(np.abs(y), _APE_EPS)  # scikit-learn's mean_absolute_percentage_error
+    pos_r = np.maximum(r, 0.0)
     k = int(np.argmax(abs_r))
+    w_scale = 1.0
     if w is None:
         sum_w = float(n)
         mean_y = float(y.mean())
         mean_r = float(r.mean())
         dy = y - mean_y
+        dr = r - mean_r
         m2_y = float(dy @ dy)
+        m2_r = float(dr @ dr)
         sum_w_r2 = float(r @ r)
         sum_w_abs_r = float(abs_r.sum())
+        sum_w_ape = float(ape.sum())
+        sum_w_pos_r = float(pos_r.sum())
     else:
         w = np.asarray(w, dtype=np.float64).ravel()
+        w_scale = pow2_scale(w) if np.any(w) else 0.0
+        if w_scale:
+            w = w / w_scale  # exact: |w| < 1 now, no overflow of Σ w or Σ w r²
         sum_w = float(w.sum())
         if sum_w != 0.0:
             # Two-pass: the mean first, then squared deviations from it.
             mean_y = float(w @ y) / sum_w
             mean_r = float(w @ r) / sum_w
             dy = y - mean_y
+            dr = r - mean_r
             m2_y = float(w @ (dy * dy))
+            m2_r = float(w @ (dr * dr))
         else:
-            mean_y = mean_r = m2_y = math.nan
+            mean_y = mean_r = m2_y = m2_r = math.nan
         sum_w_r2 = float(w @ (r * r))
         sum_w_abs_r = float(w @ abs_r)
+        sum_w_ape = float(w @ ape)
+        sum_w_pos_r = float(w @ pos_r)
     return RegressionState(
         n=n,
         sum_w=sum_w,
@@ -141,6 +180,10 @@ def regression_update(
         max_abs_row=k + int(row_offset),
         y_min=float(y.min()),
         y_max=float(y.max()),
+        m2_r=m2_r,
+        sum_w_ape=sum_w_ape,
+        sum_w_pos_r=sum_w_pos_r,
+        w_scale=w_scale,
     )
 
 
@@ -162,15 +205,19 @@ def regression_merge(a: RegressionState, b: RegressionState) -> RegressionState:
         return b
     if b.n == 0:
         return a
+    scale = max(a.w_scale, b.w_scale)
+    a, b = a.rescaled(scale), b.rescaled(scale)
     sum_w = a.sum_w + b.sum_w
     if sum_w != 0.0:
         frac_b = b.sum_w / sum_w
         delta_y = b.mean_y - a.mean_y
+        delta_r = b.mean_r - a.mean_r
         mean_y = a.mean_y + delta_y * frac_b
-        mean_r = a.mean_r + (b.mean_r - a.mean_r) * frac_b
+        mean_r = a.mean_r + delta_r * frac_b
         m2_y = a.m2_y + b.m2_y + delta_y * delta_y * a.sum_w * frac_b
+        m2_r = a.m2_r + b.m2_r + delta_r * delta_r * a.sum_w * frac_b
     else:
-        mean_y = mean_r = m2_y = math.nan
+        mean_y = mean_r = m2_y = m2_r = math.nan
     if b.max_abs_error > a.max_abs_error or (
         b.max_abs_error == a.max_abs_error and b.max_abs_row < a.max_abs_row
     ):
@@ -189,10 +236,14 @@ def regression_merge(a: RegressionState, b: RegressionState) -> RegressionState:
         max_abs_row=max_abs_row,
         y_min=min(a.y_min, b.y_min),
         y_max=max(a.y_max, b.y_max),
+        m2_r=m2_r,
+        sum_w_ape=a.sum_w_ape + b.sum_w_ape,
+        sum_w_pos_r=a.sum_w_pos_r + b.sum_w_pos_r,
+        w_scale=scale,
     )
 
 
-def regression_compute(state: RegressionState) -> MetricSet:
+def regression_compute(state: RegressionState, quantile: float = 0.5) -> MetricSet:
     """The always-on regression metrics from a state.
 
     With weights w (1 when absent), r = y − pred and W = Σ w:
@@ -201,11 +252,17 @@ def regression_compute(state: RegressionState) -> MetricSet:
     * ``r2`` = 1 − Σ w r² / Σ w (y − ȳ_w)²
     * ``mean_residual`` = Σ w r / W (the bias; positive means predictions are too low)
     * ``max_abs_error`` = max |r| over all rows (weights ignored, as scikit-learn's max_error)
+    * ``mape`` = Σ w |r| / max(|y|, ε) / W, ε = 2.22e-16 (scikit-learn's
+      ``mean_absolute_percentage_error``: a fraction, not percent; huge when y = 0)
+    * ``explained_variance`` = 1 − Σ w (r − r̄_w)² / Σ w (y − ȳ_w)² (``explained_variance_score``)
+    * ``pinball_loss`` = Σ w [q·max(r, 0) + (1 − q)·max(−r, 0)] / W at ``quantile`` q
+      (``mean_pinball_loss(alpha=q)``; q = 0.5 gives mae / 2)
     * ``n`` = number of rows
 
     Undefined (NaN + reason): every weighted metric when W <= 0 (negative event weights) or
     there are no rows; ``rmse`` when a signed-weight ``mse`` is negative; ``r2`` when the
-    target is constant or its weighted variance is not positive. scikit-learn's ``r2_score``
+    target is constant or its weighted variance is not positive (``explained_variance`` too).
+    scikit-learn's ``r2_score``
     returns 1.0 (perfect predictions) or 0.0 for a constant target by convention; evalml calls
     it undefined, because R² compares against a variance that is zero.
 
@@ -217,14 +274,15 @@ def regression_compute(state: RegressionState) -> MetricSet:
     """
     ms = MetricSet()
     ms.set("n", float(state.n))
+    weighted = ("mse", "rmse", "mae", "r2", "mean_residual", "mape", "explained_variance", "pinball_loss")
     if state.n == 0:
-        for name in ("mse", "rmse", "mae", "r2", "max_abs_error", "mean_residual"):
+        for name in (*weighted, "max_abs_error"):
             ms.set(name, math.nan, "no rows")
         return ms
     W = state.sum_w
     if not W > 0:
-        why = f"the sum of weights is {W:g}, not positive"
-        for name in ("mse", "rmse", "mae", "r2", "mean_residual"):
+        why = f"the sum of weights is {W * state.w_scale:g}, not positive"
+        for name in weighted:
             ms.set(name, math.nan, why)
     else:
         mse = state.sum_w_r2 / W
@@ -242,6 +300,65 @@ def regression_compute(state: RegressionState) -> MetricSet:
         else:
             ms.set("r2", 1.0 - state.sum_w_r2 / state.m2_y)
     ms.set("max_abs_error", state.max_abs_error)
+    if W > 0:
+        ms.set("mape", state.sum_w_ape / W)
+        neg_part = state.sum_w_abs_r - state.sum_w_pos_r  # Σ w max(−r, 0)
+        ms.set("pinball_loss", (quantile * state.sum_w_pos_r + (1.0 - quantile) * neg_part) / W)
+        if state.y_min == state.y_max:
+            ms.set("explained_variance", math.nan,
+                   f"the target is constant ({state.y_min:g}): explained variance needs target variance")
+        elif not state.m2_y > 0:
+            ms.set("explained_variance", math.nan, "the weighted target variance is not positive")
+        else:
+            ms.set("explained_variance", 1.0 - state.m2_r / state.m2_y)
+    return ms
+
+
+def median_absolute_error(y: np.ndarray, pred: np.ndarray, w: np.ndarray | None = None) -> MetricSet:
+    """``median_absolute_error`` = the (weighted) median of |r|, r = y − pred.
+
+    Not mergeable: a median needs every row (no fixed-size sufficient statistic), so it is
+    computed from the rows after they are read, never from merged chunk states.
+
+    Unweighted it is ``np.median(|r|)``. Weighted it is scikit-learn's (≥ 1.8)
+    ``_weighted_percentile(|r|, w, 50, average=True)``, the "averaged inverted CDF": sort |r|
+    ascending with cumulative weights Cᵢ and W = Σ w; take the first i with Cᵢ ≥ W/2; if
+    Cᵢ = W/2 exactly, average |r|ᵢ with the next value of positive weight. Undefined with a
+    negative weight (the weighted CDF is not monotone) or when W is 0.
+
+    Examples
+    --------
+    >>> median_absolute_error(np.array([3, -0.5, 2, 7]), np.array([2.5, 0.0, 2, 8])).values
+    {'median_absolute_error': 0.5}
+    """
+    ms = MetricSet()
+    a = np.abs(np.asarray(y, dtype=np.float64) - np.asarray(pred, dtype=np.float64)).ravel()
+    if a.size == 0:
+        ms.set("median_absolute_error", math.nan, "no rows")
+        return ms
+    if w is None:
+        ms.set("median_absolute_error", float(np.median(a)))
+        return ms
+    w = np.asarray(w, dtype=np.float64).ravel()
+    if (w < 0).any():
+        ms.set("median_absolute_error", math.nan, "a weighted median needs nonnegative weights")
+        return ms
+    if not w.any():
+        ms.set("median_absolute_error", math.nan, "every weight is 0")
+        return ms
+    w = w / pow2_scale(w)
+    order = np.argsort(a, kind="stable")
+    a, w = a[order], w[order]
+    cdf = np.cumsum(w)
+    half = 0.5 * cdf[-1]
+    i = min(int(np.searchsorted(cdf, half, side="left")), a.size - 1)
+    if cdf[i] - half > _APE_EPS * cdf[-1]:
+        value = a[i]
+    else:
+        # Exactly at the half: average with the next value that has weight.
+        j = min(int(np.searchsorted(cdf, cdf[i], side="right")), a.size - 1)
+        value = 0.5 * (a[i] + a[j])
+    ms.set("median_absolute_error", float(value))
     return ms
 
 

@@ -1,31 +1,58 @@
-"""Markdown for CI job summaries and pull-request comments."""
+"""Markdown for CI job summaries and pull-request comments.
+
+Every cell and line of text is escaped (:func:`escape`): class names, file names and warnings
+come from the user's data, and ``*star*``, ``__init__``, ``<b>x</b>`` or ``a|b`` must show as
+written, not as emphasis, HTML or an extra table column.
+"""
 
 from __future__ import annotations
 
 from evalml_cli.render.sections import inputs_line, metric_rows, sections
 from evalml_cli.report import Report
 
+_ESCAPES = str.maketrans({
+    "\\": "\\\\", "`": "\\`", "*": "\\*", "_": "\\_", "~": "\\~", "[": "\\[", "]": "\\]", "$": "\\$",
+    "|": "\\|", "&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": " ", "\r": " ",
+})
 
-def _escape(text: str) -> str:
-    return str(text).replace("|", "\\|")
+
+def escape(text: str) -> str:
+    """``text`` as literal GitHub-flavoured Markdown inside a table cell or a list item.
+
+    Examples
+    --------
+    >>> escape("*star* __init__ <b>x</b> a|b")
+    '\\\\*star\\\\* \\\\_\\\\_init\\\\_\\\\_ &lt;b&gt;x&lt;/b&gt; a\\\\|b'
+    """
+    return str(text).translate(_ESCAPES)
 
 
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    out = ["| " + " | ".join(_escape(h) for h in header) + " |"]
+def _code(name: str) -> str:
+    """A metric name as inline code (its characters are literal there), unless it holds a
+    backtick or a pipe, which a code span cannot show inside a table."""
+    return f"`{name}`" if not any(c in name for c in "`|\n") else escape(name)
+
+
+def _table(header: list[str], rows: list[list[str]], raw_first: bool = False) -> list[str]:
+    def cell(i: int, c: str) -> str:
+        return c if raw_first and i == 0 else escape(c)
+
+    out = ["| " + " | ".join(escape(h) for h in header) + " |"]
     out.append("|" + "|".join(":---" if i == 0 else "---:" for i in range(len(header))) + "|")
-    out += ["| " + " | ".join(_escape(c) for c in row) + " |" for row in rows]
+    out += ["| " + " | ".join(cell(i, c) for i, c in enumerate(row)) + " |" for row in rows]
     return out
 
 
 def render(report: Report) -> str:
-    lines = [f"### evalml · {report.task} · {report.n:,} rows", "", inputs_line(report), ""]
-    rows = [[f"`{name}`", value, arrow] for name, value, arrow in metric_rows(report)]
-    lines += _table(["metric", "value", ""], rows)
-    for title, header, body in sections(report):
-        lines += ["", f"**{title}**", ""]
-        lines += _table(header, body)
+    lines = [f"### evalml · {escape(report.task)} · {report.n:,} rows", "", escape(inputs_line(report)), ""]
+    rows = [[_code(name), value, arrow] for name, value, arrow in metric_rows(report)]
+    lines += _table(["metric", "value", ""], rows, raw_first=True)
+    for sec in sections(report):
+        lines += ["", f"**{escape(sec.title)}**", ""]
+        if sec.header:
+            lines += _table(sec.header, sec.rows)
+        lines += [escape(n) for n in sec.notes]
     if report.warnings:
         lines += ["", "**Warnings**", ""]
-        lines += [f"- {_escape(w)}" for w in report.warnings]
+        lines += [f"- {escape(w)}" for w in report.warnings]
     return "\n".join(lines) + "\n"
-

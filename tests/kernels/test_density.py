@@ -96,7 +96,7 @@ def test_kl_and_js_match_scipy(pq):
     if math.isinf(ref):
         assert ms.values["kl_divergence"] == math.inf
         n = int(np.sum((p > 0) & (q == 0)))
-        assert ms.reasons["kl_divergence"] == f"q = 0 in {n} bin(s) where p > 0 (KL is infinite)"
+        assert ms.reasons["kl_divergence"] == f"q = 0 in {n} {'bin' if n == 1 else 'bins'} where p > 0 (KL is infinite)"
     else:
         assert close(ms.values["kl_divergence"], ref, abs_=1e-12)
     if math.isinf(ref_rev):
@@ -125,9 +125,9 @@ def test_identical_histograms_have_zero_divergence():
 def test_disjoint_supports_give_infinite_kl_and_js_ln2():
     ms = kl(np.array([1.0, 0.0, 0.0]), np.array([0.0, 0.5, 0.5]))
     assert ms.values["kl_divergence"] == math.inf
-    assert ms.reasons["kl_divergence"] == "q = 0 in 1 bin(s) where p > 0 (KL is infinite)"
+    assert ms.reasons["kl_divergence"] == "q = 0 in 1 bin where p > 0 (KL is infinite)"
     assert ms.values["kl_divergence_reverse"] == math.inf
-    assert ms.reasons["kl_divergence_reverse"] == "p = 0 in 2 bin(s) where q > 0 (reverse KL is infinite)"
+    assert ms.reasons["kl_divergence_reverse"] == "p = 0 in 2 bins where q > 0 (reverse KL is infinite)"
     assert close(ms.values["js_divergence"], math.log(2))
     assert "js_divergence" not in ms.reasons
 
@@ -146,3 +146,10 @@ def test_empty_or_zero_histograms_are_undefined(p, q):
     ms = kl(np.array(p), np.array(q))
     for name in ("kl_divergence", "kl_divergence_reverse", "js_divergence"):
         assert math.isnan(ms.values[name]) and ms.reasons[name]
+
+
+def test_kl_reason_never_says_zero_bins():
+    # Overflowing ratio p/q (q tiny but positive): infinite without a zero bin.
+    ms = kl(np.array([1.0, 1.0]), np.array([1.0, 1e-320]))
+    for name in ("kl_divergence", "kl_divergence_reverse"):
+        assert "0 bin" not in ms.reasons.get(name, "")

@@ -470,3 +470,84 @@ def test_bias_variance_nonpositive_weight_sum_is_undefined():
     assert ms.values["n_replicas"] == 3
     for name in ("bias2", "variance", "expected_mse"):
         assert math.isnan(ms.values[name]) and "not positive" in ms.reasons[name]
+
+
+# --------------------------------------------------------------------------------------------
+# mape, median_absolute_error, explained_variance, pinball_loss (issue 8 item 30)
+# --------------------------------------------------------------------------------------------
+
+
+def _new_metrics(y, p, w=None, q=0.5):
+    ms = regression_compute(regression_update(y, p, w), quantile=q)
+    ms.update(reg.median_absolute_error(y, p, w))
+    return ms.values
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("q", [0.1, 0.5, 0.9])
+def test_new_regression_metrics_match_sklearn(seed, weighted, q):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 60))
+    y = rng.normal(0, 3, n).round(1)  # ties in |r|, some y = 0
+    p = y + rng.normal(0, 1, n).round(1)
+    w = rng.uniform(0.1, 3.0, n) if weighted else None
+    if weighted and seed % 2:
+        w = rng.integers(0, 4, n).astype(float)  # integer weights: exact half-way medians, zero weights
+        w[0] = 1.0
+    v = _new_metrics(y, p, w, q)
+    assert close(v["mape"], skm.mean_absolute_percentage_error(y, p, sample_weight=w))
+    assert close(v["explained_variance"], skm.explained_variance_score(y, p, sample_weight=w), abs_=1e-12)
+    assert close(v["pinball_loss"], skm.mean_pinball_loss(y, p, alpha=q, sample_weight=w), abs_=1e-12)
+    assert close(v["median_absolute_error"], skm.median_absolute_error(y, p, sample_weight=w), abs_=1e-12)
+
+
+def test_median_absolute_error_of_unit_weights_is_the_median():
+    y = np.arange(6.0)
+    p = np.array([0.5, 1.5, 1.0, 3.5, 7.0, 4.0])  # |r| = .5 .5 1 .5 3 1 → median 0.75
+    assert _new_metrics(y, p)["median_absolute_error"] == 0.75
+    assert _new_metrics(y, p, np.ones(6))["median_absolute_error"] == 0.75
+    assert skm.median_absolute_error(y, p, sample_weight=np.ones(6)) == 0.75
+
+
+def test_new_metrics_undefined_cases():
+    y = np.full(4, 2.0)
+    p = np.array([1.0, 2.0, 3.0, 2.5])
+    ms = regression_compute(regression_update(y, p))
+    assert math.isnan(ms.values["explained_variance"]) and "constant" in ms.reasons["explained_variance"]
+    neg = reg.median_absolute_error(y, p, np.array([1.0, -1.0, 1.0, 1.0]))
+    assert math.isnan(neg.values["median_absolute_error"])
+    zero = regression_compute(regression_update(y, p, np.array([1.0, -1.0, 1.0, -1.0])))
+    for name in ("mape", "pinball_loss", "explained_variance"):
+        assert math.isnan(zero.values[name]) and "not positive" in zero.reasons[name]
+
+
+def test_new_metrics_merge_like_the_whole():
+    rng = np.random.default_rng(11)
+    y = rng.normal(size=50)
+    p = y + rng.normal(size=50)
+    w = rng.uniform(0.5, 2, 50)
+    whole = regression_compute(regression_update(y, p, w), quantile=0.8).values
+    merged_state = regression_merge(regression_update(y[:17], p[:17], w[:17] * 1e-3),
+                                    regression_update(y[17:], p[17:], w[17:] * 1e-3, row_offset=17))
+    merged = regression_compute(merged_state, quantile=0.8).values
+    for name in ("mape", "pinball_loss", "explained_variance", "mse", "r2"):
+        assert close(merged[name], whole[name]), name
+
+
+@pytest.mark.parametrize("c", [1e-170, 1e-160, 1e160, 1e300])
+def test_regression_metrics_are_invariant_to_a_common_weight_factor(c):
+    """Weights near the ends of float64 neither overflow Σ w r² nor underflow Σ w."""
+    rng = np.random.default_rng(2)
+    y = rng.normal(0, 1e5, 100)
+    p = y + rng.normal(0, 1e4, 100)
+    w = rng.uniform(0.5, 2.0, 100)
+    base = _new_metrics(y, p, w)
+    scaled = _new_metrics(y, p, w * c)
+    for name in ("mse", "rmse", "mae", "r2", "mean_residual", "mape", "explained_variance", "pinball_loss",
+                 "median_absolute_error"):
+        assert close(scaled[name], base[name], rel=1e-12), (name, scaled[name], base[name])
+    # half the rows in a chunk of tiny weights, merged with one of huge weights: still exact
+    a = regression_update(y[:50], p[:50], w[:50] * c)
+    b = regression_update(y[50:], p[50:], w[50:] * c, row_offset=50)
+    assert close(regression_compute(regression_merge(a, b)).values["mse"], base["mse"], rel=1e-12)
