@@ -31,7 +31,7 @@ class Figures:
     @property
     def outputs(self) -> dict[str, str]:
         """Option label → path of every plot (for ``output.check_destinations``)."""
-        return {f"--plot {path}": path for _, path in self.plots}
+        return {f"--plot {kind}={path}": path for kind, path in self.plots}
 
     def curves(self, html_kinds: tuple[str, ...] = ()) -> tuple[str, ...]:
         """The curve kinds the library must attach to the report."""
