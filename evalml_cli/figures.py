@@ -119,9 +119,11 @@ def plot_data(kind: str, report: Report) -> dict[str, Any]:
             return {"matrix": report.confusion.matrix, "labels": report.confusion.labels,
                     "normalize": report.confusion.normalize}
         if all(k in m for k in ("tp", "fp", "tn", "fn")):
-            if any(m[k] is None for k in ("tp", "fp", "tn", "fn")):
-                raise EvalmlError("--plot confusion: the confusion matrix is undefined (no threshold was chosen)")
             pos = str(report.inputs.get("pos_label", "positive"))
+            if any(m[k] is None for k in ("tp", "fp", "tn", "fn")):  # a threshold rule that could not be met
+                rule = report.inputs.get("threshold_rule") or "the threshold"
+                return {"matrix": [[0, 0], [0, 0]], "labels": [f"not {pos}", pos],
+                        "title": f"Confusion matrix: undefined ({rule} unreachable)"}
             return {"matrix": [[m["tn"], m["fp"]], [m["fn"], m["tp"]]], "labels": [f"not {pos}", pos]}
         raise EvalmlError("--plot confusion is for evalml classify")
     if kind not in CURVES:

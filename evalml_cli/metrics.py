@@ -206,7 +206,9 @@ def names_for(*tasks: str) -> set[str]:
 
 
 def lookup(task: str, name: str) -> Metric | None:
-    return BY_TASK.get(task, {}).get(name)
+    """The entry of ``name``; a level key ``tpr_at_fpr[0.01]`` finds ``tpr_at_fpr``."""
+    table = BY_TASK.get(task, {})
+    return table.get(name) or (table.get(name.split("[", 1)[0]) if name.endswith("]") else None)
 
 
 def count_names(task: str) -> frozenset[str]:

@@ -196,3 +196,17 @@ def test_library_curve_matches_the_command(ties):
     c = evalml_cli.api.curve(str(path), kind="roc", target="y", score="p")
     fpr, tpr, _ = skm.roc_curve(y, p, drop_intermediate=False)
     np.testing.assert_allclose(c.columns["tpr"], tpr, rtol=1e-12)
+
+
+def test_html_page_holds_the_figure_and_the_json_points(invoke, ties, tmp_path):
+    import re
+
+    path, *_ = ties
+    page = tmp_path / "roc.html"
+    code, _, err = invoke("curve", str(path), "-t", "y", "-s", "p", "--kind", "roc", "-o", str(page))
+    assert code == 0, err
+    text = page.read_text()
+    assert text.startswith("<!DOCTYPE html>") and "<svg" in text and "<script" not in text
+    doc = json.loads(curve(invoke, str(path), "-t", "y", "-s", "p", "--kind", "roc", "-f", "json"))
+    values = [json.loads(v.replace("&quot;", '"')) for v in re.findall(r'data-value="([^"]*)"', text)]
+    assert values == [pt[k] for pt in doc["points"] for k in doc["columns"]]

@@ -103,6 +103,11 @@ def test_unreachable_target_gives_null_threshold_metrics_a_warning_and_exit_0(in
     code, _, err = invoke("classify", str(path), "-t", "y", "-s", "p", "--threshold", "precision=1", "-q",
                           "-r", "recall>=0.1")
     assert code == 1 and "FAILED recall>=0.1: got null" in err
+    for fmt in ("table", "markdown", "html"):  # every renderer copes with a null threshold
+        code, out, err = invoke("classify", str(path), "-t", "y", "-s", "p", "-T", "precision=1", "-f", fmt,
+                                "--plot", str(tmp_path / f"{fmt}_cm.png"), "--plot", str(tmp_path / f"{fmt}_roc.png"))
+        assert code == 0 and "unreachable" in out, err
+        assert (tmp_path / f"{fmt}_cm.png").stat().st_size > 1000
 
 
 def test_threshold_from_chooses_on_the_validation_file(invoke, data, tmp_path):

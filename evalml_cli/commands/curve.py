@@ -30,6 +30,7 @@ class CurveFormat(str, Enum):
     csv = "csv"
     json = "json"
     markdown = "markdown"
+    html = "html"
 
 
 def curve(
@@ -55,8 +56,8 @@ def curve(
     sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator.")] = None,
     decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark.")] = None,
     drop_invalid: DropInvalidOpt = False,
-    fmt: Annotated[Optional[CurveFormat], typer.Option("--format", "-f", help="csv (default), json or markdown. "
-                   "With --output and no --format, chosen from the extension (.json, .md).")] = None,
+    fmt: Annotated[Optional[CurveFormat], typer.Option("--format", "-f", help="csv (default), json, markdown or html "
+                   "(the figure and the points). With --output and no --format, chosen from the extension (.json, .md, .html).")] = None,
     output: OutputOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
@@ -66,7 +67,8 @@ def curve(
 
     kind_ = (fmt.value if fmt is not None else
              "json" if output and output.lower().endswith(".json") else
-             "markdown" if output and output.lower().endswith((".md", ".markdown")) else "csv")
+             "markdown" if output and output.lower().endswith((".md", ".markdown")) else
+             "html" if output and output.lower().endswith((".html", ".htm")) else "csv")
     try:
         from evalml_cli import api
         from evalml_cli.output import check_destinations, write_all
