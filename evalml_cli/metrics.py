@@ -77,7 +77,8 @@ _set("regression", "p_value chi2_per_ndof", interval="bootstrap")
 _set("regression", "cond_number", kernel="regression.chi2_cholesky", merge="rows", interval=None)
 _set("regression", "n_replicas bias2 variance expected_mse bias2_plus_variance", kernel="regression.bias_variance")
 _set("density", "kl_divergence kl_divergence_reverse js_divergence", kernel="density.kl", merge="rows")
-_set("binary", "tpr_at_fpr fpr_at_tpr", kernel="curves.tpr_at_fpr", merge="bound", interval=None)
+_set("binary", "tpr_at_fpr", kernel="curves.tpr_at_fpr", merge="bound", interval=None)
+_set("binary", "fpr_at_tpr", kernel="curves.fpr_at_tpr", merge="bound", interval=None)
 _set("binary", "signal_efficiency background_efficiency background_rejection s b significance asimov_significance",
      kernel="hep.hep_at", interval=None)
 _set("binary", "max_significance max_significance_threshold max_asimov_significance max_asimov_threshold",

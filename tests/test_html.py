@@ -155,3 +155,18 @@ def test_chromium_is_not_needed_to_write_html(invoke, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", os.defpath)
     code, out, _ = invoke("density", str(SAMPLES / "hist.csv"), "--p", "observed", "--q", "expected", "-f", "html")
     assert code == 0 and "js_divergence" in out
+
+
+def test_interval_columns_and_gate_outcomes_from_a_typed_report():
+    from evalml_cli import gates
+    from evalml_cli.render.html import render
+    from evalml_cli.report import Interval, Intervals, Report
+
+    rep = Report("binary", 10, {"file": "x.csv"}, {"roc_auc": 0.8, "f1": None},
+                 intervals=Intervals(0.95, {"roc_auc": Interval(0.7, 0.9, "delong")}))
+    reqs = gates.parse_all(["roc_auc.low>=0.75", "roc_auc>=0.5"], {"roc_auc", "f1"}, intervals=True)
+    page = render(rep, outcomes=gates.evaluate(rep, reqs))
+    assert "<th>95% low</th><th>high</th><th>method</th>" in page
+    assert 'data-value="0.7">0.7000</td><td class="num" data-value="0.9">0.9000</td><td>delong</td>' in page
+    assert '<tr class="fail"><td>roc_auc.low&gt;=0.75</td>' in page and '<tr class="pass"><td>roc_auc&gt;=0.5</td>' in page
+    assert 'data-value="null">n/a</td>' in page and "gates FAILED" in page
