@@ -151,7 +151,7 @@ def test_a_gate_error_exits_2_before_the_report_is_written(invoke, tmp_path, mon
     def impossible(report, reqs):
         raise EvalmlError("recall[electron] can never be evaluated", hint="no class 'electron'")
 
-    monkeypatch.setattr(gates, "check", impossible)
+    monkeypatch.setattr(gates, "evaluate", impossible)
     out = tmp_path / "r.json"
     code, stdout, err = invoke("classify", BINARY, "-o", str(out), "-r", "recall>=0.5")
     assert code == 2 and not out.exists() and stdout == ""
