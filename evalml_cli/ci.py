@@ -304,7 +304,9 @@ def execute(p: Planned) -> Result:
     from evalml_cli import gates
 
     ev = p.evaluation
-    data = ev.options.get("files") or [ev.options["file"]]
+    # Relative to the current directory when inside it: a baseline written from the repository
+    # root names "sample_data/binary.csv", not a machine's absolute path.
+    data = [_show(f) if "://" not in f else f for f in (ev.options.get("files") or [ev.options["file"]])]
     try:
         report = p.fn(*data, **p.kwargs)
         outcomes = list(gates.evaluate(report, p.requirements))
