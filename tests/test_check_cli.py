@@ -217,3 +217,26 @@ def test_check_is_in_the_readme_with_its_options():
     for opt in _cli_options()["check"]:
         if opt != "--help":
             assert f"`{opt}" in readme, opt
+
+
+def test_pulls_key_writes_the_pulls_csv_like_the_command(project, invoke):
+    (project / "pyproject.toml").write_text(CONFIG.replace('pred = "theory"', 'pred = "theory"\nsigma = "stat_err"\n'
+                                                           'pulls = "out/pulls.csv"'))
+    (project / "out").mkdir()
+    code, _, err = invoke("check", "fit")
+    assert code == 0, err
+    via_check = (project / "out" / "pulls.csv").read_text()
+    code, _, _ = invoke("regress", "data/fit.csv", "-t", "data", "-p", "theory", "--sigma", "stat_err",
+                        "--pulls", "direct.csv", "-q")
+    assert via_check == (project / "direct.csv").read_text() and via_check.startswith("row,residual,pull\n")
+
+
+def test_an_internal_error_is_one_line_and_exit_2(project, invoke, monkeypatch):
+    monkeypatch.delenv("EVALML_DEBUG", raising=False)
+
+    def bug(*a, **k):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(ci, "execute", bug)
+    code, out, err = invoke("check")
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and "internal error" in err

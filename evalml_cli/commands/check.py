@@ -84,6 +84,18 @@ def check(
             _stdout(text)
     except EvalmlError as exc:
         raise fail(exc) from None
+    except MemoryError:
+        _err("evalml: error: out of memory reading the input (select fewer columns or a smaller file)")
+        raise typer.Exit(2) from None
+    except Exception as exc:  # noqa: BLE001 - a bug must still be one line and exit 2, never a traceback
+        import os
+
+        if os.environ.get("EVALML_DEBUG"):
+            raise
+        from evalml_cli.errors import internal_error_line
+
+        _err(internal_error_line(exc))
+        raise typer.Exit(2) from None
     failures = [f"FAILED {r.name}: {o.expression}: {o.reason}" for r in results for o in r.outcomes if not o.passed]
     for line in failures:
         _err(line)
