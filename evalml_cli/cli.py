@@ -18,6 +18,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from evalml_cli import __version__
+from evalml_cli.commands import check as _check
 from evalml_cli.commands import classify as _classify
 from evalml_cli.commands import curve as _curve
 from evalml_cli.commands import regress as _regress
@@ -167,6 +168,8 @@ _command("regress", _regress.regress, "Regression metrics; χ² with σ or a cov
          _regress.REGRESS_EXAMPLES, "regression")
 _command("density", _regress.density, "NLL of samples; KL and JS between histograms.", _regress.DENSITY_EXAMPLES,
          "density")
+app.command("check", cls=EvalmlCommand, short_help="Run the evaluations declared in [tool.evalml]; one summary.",
+            epilog="\b\nExamples:\n" + _check.EXAMPLES.strip("\n"))(_check.check)
 
 
 def _prepare_streams() -> None:

@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from evalml_cli.commands._common import (
-    DropInvalidOpt, FormatOpt, OutputOpt, PlotOpt, QuietOpt, RequireOpt, WeightOpt, figures, run,
+    BaselineOpt, DropInvalidOpt, FormatOpt, MaxDropOpt, MaxRiseOpt, OutputOpt, PlotOpt, QuietOpt, RequireOpt,
+    SummaryOpt, WeightOpt, figures, run,
 )  # fmt: skip
 
 
@@ -92,6 +93,10 @@ def classify(
     output: OutputOpt = None,
     quiet: QuietOpt = False,
     require: RequireOpt = None,
+    baseline: BaselineOpt = None,
+    max_drop: MaxDropOpt = None,
+    max_rise: MaxRiseOpt = None,
+    summary: SummaryOpt = None,
 ) -> None:
     """Binary or multiclass classification metrics: confusion matrix, accuracy, precision, recall, F1, MCC, ROC AUC, average precision, log loss, Brier; per-class tables, top-k, OvR/OvO AUC."""
     from evalml_cli import metrics
@@ -113,4 +118,6 @@ def classify(
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require,
         known=metrics.names_for(metrics.BINARY, metrics.MULTICLASS), per_class=set(metrics.PER_CLASS_NAMES),
         inputs={"FILE": path, "--threshold-from": threshold_from, "--overtraining": overtraining},
-        side_outputs=fig.outputs, side_files=fig.files)
+        side_outputs=fig.outputs, side_files=fig.files,
+        tasks=(metrics.BINARY, metrics.MULTICLASS), classname=f"classify {path}",
+        baseline=baseline, max_drop=max_drop, max_rise=max_rise, summary=summary)

@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 import typer
 
 from evalml_cli.commands._common import (
-    DropInvalidOpt, FormatOpt, OutputOpt, PlotOpt, QuietOpt, RequireOpt, WeightOpt, fail, figures, run,
+    BaselineOpt, DropInvalidOpt, FormatOpt, MaxDropOpt, MaxRiseOpt, OutputOpt, PlotOpt, QuietOpt, RequireOpt,
+    SummaryOpt, WeightOpt, fail, figures, run,
 )  # fmt: skip
 
 REGRESS_EXAMPLES = """
@@ -60,6 +61,10 @@ def regress(
     output: OutputOpt = None,
     quiet: QuietOpt = False,
     require: RequireOpt = None,
+    baseline: BaselineOpt = None,
+    max_drop: MaxDropOpt = None,
+    max_rise: MaxRiseOpt = None,
+    summary: SummaryOpt = None,
 ) -> None:
     """Regression metrics: MSE, RMSE, MAE, R², bias; χ² with σ or a full covariance, p-value and pulls; bias–variance across replicas."""
     from evalml_cli import metrics
@@ -86,7 +91,9 @@ def regress(
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require, known=metrics.names_for(metrics.REGRESSION),
         inputs={"FILE": path, "--cov": cov, "--corr": corr}, side_outputs={"--pulls": pulls, **fig.outputs},
-        side_files=lambda r: side_files(r) + fig.files(r))
+        side_files=lambda r: side_files(r) + fig.files(r),
+        tasks=(metrics.REGRESSION,), classname=f"regress {path}",
+        baseline=baseline, max_drop=max_drop, max_rise=max_rise, summary=summary)
 
 
 def density(
@@ -103,6 +110,10 @@ def density(
     output: OutputOpt = None,
     quiet: QuietOpt = False,
     require: RequireOpt = None,
+    baseline: BaselineOpt = None,
+    max_drop: MaxDropOpt = None,
+    max_rise: MaxRiseOpt = None,
+    summary: SummaryOpt = None,
 ) -> None:
     """Density metrics: negative log-likelihood of samples, or KL and Jensen–Shannon divergences between two histograms."""
     from evalml_cli import metrics
@@ -121,4 +132,5 @@ def density(
                            sep=sep, decimal=decimal)
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require, known=metrics.names_for(metrics.DENSITY),
-        inputs={"FILE": path})
+        inputs={"FILE": path}, tasks=(metrics.DENSITY,), classname=f"density {path}",
+        baseline=baseline, max_drop=max_drop, max_rise=max_rise, summary=summary)
