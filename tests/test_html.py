@@ -170,3 +170,18 @@ def test_interval_columns_and_gate_outcomes_from_a_typed_report():
     assert 'data-value="0.7">0.7000</td><td class="num" data-value="0.9">0.9000</td><td>delong</td>' in page
     assert '<tr class="fail"><td>roc_auc.low&gt;=0.75</td>' in page and '<tr class="pass"><td>roc_auc&gt;=0.5</td>' in page
     assert 'data-value="null">n/a</td>' in page and "gates FAILED" in page
+
+
+def test_check_writes_one_page_with_a_section_per_evaluation(invoke, tmp_path, monkeypatch):
+    import shutil as sh
+
+    sh.copy(SAMPLES / "binary.csv", tmp_path / "binary.csv")
+    sh.copy(SAMPLES / "fit.csv", tmp_path / "fit.csv")
+    (tmp_path / "evalml.toml").write_text(
+        '[evaluations.auc]\ncommand = "classify"\nfile = "binary.csv"\nrequire = ["roc_auc>=0.99"]\n'
+        '[evaluations.fit]\ncommand = "regress"\nfile = "fit.csv"\ntarget = "data"\npred = "theory"\n')
+    monkeypatch.chdir(tmp_path)
+    code, out, err = invoke("check", "-f", "html")
+    assert code == 1, err
+    assert out.startswith("<!DOCTYPE html>") and out.count("<section data-evaluation=") == 2
+    assert '<tr class="fail"><td>roc_auc&gt;=0.99</td>' in out and "<script" not in out

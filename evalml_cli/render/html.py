@@ -34,7 +34,7 @@ tr.pass td{background:#dafbe1}tr.fail td{background:#ffebe9}
 ul.warn li{color:#9a6700}footer{margin-top:2rem;color:#8c959f;font-size:.8rem}
 """
 
-__all__ = ["render"]
+__all__ = ["render", "render_many"]
 
 
 def _e(x: Any) -> str:
@@ -162,17 +162,9 @@ def _groups(report: Report) -> str:
     return "".join(out)
 
 
-def render(report: Report, outcomes=None) -> str:
-    """The HTML page of ``report``; ``outcomes`` are ``gates.evaluate`` records (may be empty)."""
-    from evalml_cli import __version__
-
-    title = f"evalml · {report.task} · {report.inputs.get('file', '')}"
+def _body(report: Report, outcomes, heading: str) -> list[str]:
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(title)}</title><style>{CSS}</style></head><body>",
-        f"<h1>evalml report: {_e(report.task)}</h1>",
+        f"<h1>{heading}</h1>",
         f'<p class="sub"><span data-n="{report.n}">{report.n:,} rows</span>'
         + (f", {report.n_dropped:,} dropped" if report.n_dropped else "") + "</p>",
         _gates(outcomes),
@@ -186,5 +178,30 @@ def render(report: Report, outcomes=None) -> str:
     if report.warnings:
         parts.append("<h2>Warnings</h2><ul class=\"warn\">" + "".join(f"<li>{_e(w)}</li>" for w in report.warnings)
                      + "</ul>")
-    parts.append(f"<footer>evalml {_e(__version__)}</footer></body></html>")
-    return "\n".join(p for p in parts if p) + "\n"
+    return parts
+
+
+def _page(title: str, parts: list[str]) -> str:
+    from evalml_cli import __version__
+
+    head = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{_e(title)}</title><style>{CSS}</style></head><body>"]
+    tail = [f"<footer>evalml {_e(__version__)}</footer></body></html>"]
+    return "\n".join(p for p in head + parts + tail if p) + "\n"
+
+
+def render(report: Report, outcomes=None) -> str:
+    """The HTML page of ``report``; ``outcomes`` are ``gates.evaluate`` records (may be empty)."""
+    title = f"evalml · {report.task} · {report.inputs.get('file', '')}"
+    return _page(title, _body(report, outcomes, f"evalml report: {_e(report.task)}"))
+
+
+def render_many(results) -> str:
+    """One page for ``evalml check``: ``results`` are (name, report, outcomes), one section each."""
+    parts = []
+    for name, report, outcomes in results:
+        parts.append(f'<section data-evaluation="{_e(name)}">')
+        parts += _body(report, outcomes, f"{_e(name)}: {_e(report.task)}")
+        parts.append("</section>")
+    return _page("evalml check", parts)
