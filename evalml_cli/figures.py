@@ -46,16 +46,42 @@ class Figures:
         from evalml_cli.render.plot import render_bytes
 
         self._images = [(path, render_bytes(kind, path, **plot_data(kind, report)), "--plot") for kind, path in self.plots]
-        if not self.html and report.curves is not None:
-            report = replace(report, curves=None)
+        if not self.html:
+            report = _without_curves(report)
         return report
 
     def files(self, report: Report) -> list[tuple[str, bytes, str]]:  # noqa: ARG002 - run()'s side_files signature
         return list(self._images)
 
 
+def _without_curves(report: Report) -> Report:
+    if report.models is not None:
+        report = replace(report, models={k: _without_curves(m) for k, m in report.models.items()})
+    return replace(report, curves=None) if report.curves is not None else report
+
+
 # --------------------------------------------------------------------------------------------
 # Report → the arrays each plot function takes
+
+
+def _overlay(kind: str, report: Report) -> dict[str, Any]:
+    """A comparison (``report.models``): each model's figure data, overlaid with the model's name."""
+    merged: dict[str, Any] = {}
+    for name, model in report.models.items():
+        data = plot_data(kind, model)
+        curves = data.get("curves")
+        curves = [curves] if isinstance(curves, dict) else list(curves or [])
+        for c in curves:
+            c["label"] = name if c.get("label") in (None, "model") else f"{name}: {c['label']}"
+        merged.setdefault("curves", []).extend(curves)
+        for key in ("working_point", "base_rate"):
+            if key in data:
+                value = data[key]
+                value = value if isinstance(value, list) else [value] if value is not None else []
+                merged.setdefault(key, []).extend(value)
+    if "working_point" in merged:
+        merged["working_point"] = [w for w in merged["working_point"] if w is not None] or None
+    return merged
 
 
 def _split(curve, names: list[str] | None = None) -> list[tuple[str | None, dict[str, list]]]:
@@ -103,6 +129,8 @@ def plot_data(kind: str, report: Report) -> dict[str, Any]:
     """Keyword arguments of ``render.plot.plot_<kind>`` taken from ``report``."""
     from evalml_cli.errors import EvalmlError
 
+    if report.models is not None and kind in CURVES:
+        return _overlay(kind, report)
     per_class = report.per_class or {}
     m = report.metrics
     if kind in ("residuals", "pulls"):

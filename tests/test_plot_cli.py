@@ -109,3 +109,24 @@ def test_failed_gate_still_writes_plots_and_exits_1(invoke, tmp_path):
     code, _, err = invoke("classify", BINARY, "--plot", str(roc), "-q", "-r", "roc_auc>=0.99")
     assert code == 1 and "FAILED" in err
     assert_png(roc)
+
+
+def test_a_comparison_overlays_both_models(tmp_path):
+    """`compare` reports carry one Report per model; each model's curve is drawn on one figure."""
+    from dataclasses import replace
+
+    import evalml_cli
+    from evalml_cli.figures import Figures
+    from evalml_cli.report import Report
+
+    a = evalml_cli.api.classify(BINARY, curves=["roc"])
+    b = evalml_cli.api.classify(BINARY, threshold="auto:f1", curves=["roc"])
+    both = Report("binary", a.n, {}, {}, models={"old": a, "new": b})
+    out = tmp_path / "roc.svg"
+    figs = Figures([str(out)])
+    stripped = figs.finish(both)
+    assert all(m.curves is None for m in stripped.models.values())  # not in the JSON
+    (path, data, _), = figs.files(stripped)
+    text = data.decode()
+    assert "<!-- old (AUC 0.950) -->" in text and "<!-- new (AUC 0.950) -->" in text and "auto:f1" in text
+    assert replace(a, curves=None).to_dict() == stripped.models["old"].to_dict()
