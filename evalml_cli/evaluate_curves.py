@@ -162,7 +162,10 @@ def null_threshold_metrics(report: Report, why: str) -> Report:
     for name in THRESHOLD_METRICS:
         if name in values:
             values[name] = None
-    return replace(report, metrics=values, warnings=[*report.warnings, f"threshold metrics are undefined: {why}"])
+    # The metrics were computed at a stand-in threshold: their own reasons would be about it.
+    stale = tuple(f"{name} is undefined:" for name in THRESHOLD_METRICS)
+    kept = [w for w in report.warnings if not w.startswith(stale)]
+    return replace(report, metrics=values, warnings=[*kept, f"threshold metrics are undefined: {why}"])
 
 
 def add_metrics(report: Report, values: dict[str, Any], reasons: dict[str, str] | None = None) -> Report:

@@ -100,6 +100,11 @@ def test_unreachable_target_gives_null_threshold_metrics_a_warning_and_exit_0(in
         assert rep["metrics"][name] is None
     assert rep["metrics"]["roc_auc"] is not None
     assert any("unreachable" in w for w in rep["warnings"])
+    # no warning about the stand-in threshold the metrics were computed at (0.5: nothing predicted positive)
+    low = write(tmp_path / "low.csv", y, p / 2)
+    rep, _ = report(invoke, str(low), "-t", "y", "-s", "p", "--threshold", "precision=1")
+    assert rep["metrics"]["precision"] is None and any("unreachable" in w for w in rep["warnings"])
+    assert not any(w.startswith(("precision is undefined", "mcc is undefined")) for w in rep["warnings"])
     code, _, err = invoke("classify", str(path), "-t", "y", "-s", "p", "--threshold", "precision=1", "-q",
                           "-r", "recall>=0.1")
     assert code == 1 and "FAILED recall>=0.1: got null" in err
