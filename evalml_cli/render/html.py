@@ -56,7 +56,10 @@ def _kind(task: str, name: str) -> str:
 
 
 def _inputs(report: Report) -> str:
-    rows = "".join(f"<tr><th>{_e(k)}</th><td data-input=\"{_e(k)}\">{_e('—' if v is None else v)}</td></tr>"
+    def show(v: Any) -> str:
+        return "—" if v is None else ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
+
+    rows = "".join(f"<tr><th>{_e(k)}</th><td data-input=\"{_e(k)}\">{_e(show(v))}</td></tr>"
                    for k, v in report.inputs.items())
     return f"<h2>Inputs</h2><table class=\"inputs\">{rows}</table>"
 
