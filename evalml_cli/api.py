@@ -229,7 +229,8 @@ def curve(
     parse_bins(bins)
     data_ = io.read_classification(_source(data), target=target, score=score, weight=weight, pos_label=pos_label,
                                    drop_invalid=drop_invalid, task=task, classes=classes, sep=sep, decimal=decimal)
-    return ec.curve_of(data_, kind, drop_intermediate=drop_intermediate, points=points, bins=bins)
+    c = ec.curve_of(data_, kind, drop_intermediate=drop_intermediate, points=points, bins=bins)
+    return replace(c, notes=(*data_.notes, *getattr(data_, "warnings", ())))
 
 
 def regress(

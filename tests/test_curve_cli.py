@@ -210,3 +210,10 @@ def test_html_page_holds_the_figure_and_the_json_points(invoke, ties, tmp_path):
     doc = json.loads(curve(invoke, str(path), "-t", "y", "-s", "p", "--kind", "roc", "-f", "json"))
     values = [json.loads(v.replace("&quot;", '"')) for v in re.findall(r'data-value="([^"]*)"', text)]
     assert values == [pt[k] for pt in doc["points"] for k in doc["columns"]]
+
+
+def test_detected_columns_are_noted_on_stderr_unless_quiet(invoke):
+    code, out, err = invoke("curve", str(SAMPLES / "binary.csv"), "--points", "2")
+    assert code == 0 and "using target column 'y_true'" in err and out.startswith("threshold,fpr,tpr")
+    code, out, err = invoke("curve", str(SAMPLES / "binary.csv"), "-q")
+    assert code == 0 and err == "" and out == ""

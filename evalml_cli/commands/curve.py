@@ -80,6 +80,9 @@ def curve(
         c = api.curve(path, kind=kind.value, target=target, score=score, task=task, weight=weight, pos_label=pos_label,
                       drop_intermediate=drop_intermediate, points=points, bins=bins, classes=classes,
                       drop_invalid=drop_invalid, sep=sep, decimal=decimal)
+        if not quiet:
+            for note in c.notes:
+                _err(f"evalml: {note}")
         text = render(c, kind_, source=path)
         if output is not None and output != "-":
             write_all([(output, text, "--output")])

@@ -142,6 +142,7 @@ class Curve:
 
     kind: str
     columns: dict[str, np.ndarray]
+    notes: tuple[str, ...] = ()  # what the reader detected (columns), for the command's stderr
 
     def __len__(self) -> int:
         return int(next(iter(self.columns.values())).shape[0]) if self.columns else 0
