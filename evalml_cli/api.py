@@ -137,7 +137,7 @@ def classify(
         if rule.kind != "value":
             basis = state if threshold_from is None else _state_of(read(threshold_from, "--threshold-from"))
             chosen, why = choose_threshold(basis, rule)
-        report = evaluate.classify_binary(data_, chosen if chosen is not None else 0.5)
+        report = evaluate.classify_binary(data_, chosen if chosen is not None else 0.5, state=state)
         if rule.kind != "value":
             inputs = {**report.inputs, "threshold": chosen, "threshold_rule": rule.text}
             if threshold_from is not None:

@@ -43,8 +43,9 @@ def suspicious_scores(distinct: "np.ndarray", threshold: float, roc_auc: float |
 
 
 @quiet_numpy
-def classify_binary(data: io.BinaryData, threshold: float = 0.5) -> Report:
-    """Every binary metric of ``data`` at ``score >= threshold``.
+def classify_binary(data: io.BinaryData, threshold: float = 0.5, *, state=None) -> Report:
+    """Every binary metric of ``data`` at ``score >= threshold`` (``state``: its BinaryState when
+    the caller already built it — the one sort is not repeated).
 
     Examples
     --------
@@ -54,7 +55,8 @@ def classify_binary(data: io.BinaryData, threshold: float = 0.5) -> Report:
     >>> classify_binary(d).metrics["roc_auc"]
     0.75
     """
-    state = binary_update(data.y, data.score, data.weight)
+    if state is None:
+        state = binary_update(data.y, data.score, data.weight)
     ms = binary_compute(state, threshold)
     values, warnings = metrics_from(ms, metrics.count_names(metrics.BINARY) if data.weight is None else frozenset())
     warnings += suspicious_scores(state.scores, threshold, values.get("roc_auc"))
