@@ -70,6 +70,9 @@ class EvalmlGroup(TyperGroup):
     """The root group: click runs non-standalone; its errors become one line and exit 2."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # noqa: ANN001
+        from evalml_cli.commands._common import expand_optional_values
+
+        args = expand_optional_values(list(sys.argv[1:] if args is None else args))
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except _cx.NoArgsIsHelpError as exc:  # `evalml` / `evalml classify` alone: help, exit 2

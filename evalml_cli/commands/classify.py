@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from evalml_cli.commands._common import (
-    DropInvalidOpt, FormatOpt, OutputOpt, QuietOpt, RequireOpt, WeightOpt, run,
+    BootstrapKindOpt, BootstrapOpt, ByOpt, CiMethodOpt, CiOpt, DropInvalidOpt, FormatOpt, GapOpt, OutputOpt, QuietOpt,
+    RequireOpt, SeedOpt, WeightOpt, ci_kwargs, run,
 )  # fmt: skip
 
 
@@ -65,6 +66,13 @@ def classify(
                        help="Class of each score column: names in column order (a,b,c) or LABEL=COLUMN pairs.")] = None,
     sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
     decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark, e.g. ',' (with --sep ';').")] = None,
+    ci: CiOpt = None,
+    ci_method: CiMethodOpt = "auto",
+    bootstrap: BootstrapOpt = 1000,
+    seed: SeedOpt = 0,
+    bootstrap_kind: BootstrapKindOpt = "percentile",
+    by: ByOpt = None,
+    gap: GapOpt = None,
     drop_invalid: DropInvalidOpt = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -82,8 +90,9 @@ def classify(
             pos_label=pos_label, threshold=threshold, top_k=top_k, normalize=normalize.value if normalize else None,
             normalize_scores=normalize_scores.value if normalize_scores else None, show_classes=show_classes,
             drop_invalid=drop_invalid, classes=classes, sep=sep, decimal=decimal,
+            **ci_kwargs(ci, ci_method, bootstrap, seed, bootstrap_kind, by, gap),
         )
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require,
         known=metrics.names_for(metrics.BINARY, metrics.MULTICLASS), per_class=set(metrics.PER_CLASS_NAMES),
-        inputs={"FILE": path})
+        inputs={"FILE": path}, gate_scopes={"intervals": ci is not None, "groups": by is not None})

@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 import typer
 
 from evalml_cli.commands._common import (
-    DropInvalidOpt, FormatOpt, OutputOpt, QuietOpt, RequireOpt, WeightOpt, fail, run,
+    BootstrapKindOpt, BootstrapOpt, ByOpt, CiMethodOpt, CiOpt, DropInvalidOpt, FormatOpt, GapOpt, OutputOpt, QuietOpt,
+    RequireOpt, SeedOpt, WeightOpt, ci_kwargs, fail, run,
 )  # fmt: skip
 
 REGRESS_EXAMPLES = """
@@ -54,6 +55,13 @@ def regress(
                      help="Write per-row residual and pull (CSV: row,residual,pull), like --output; '-' is stdout.")] = None,
     sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
     decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark, e.g. ',' (with --sep ';').")] = None,
+    ci: CiOpt = None,
+    ci_method: CiMethodOpt = "auto",
+    bootstrap: BootstrapOpt = 1000,
+    seed: SeedOpt = 0,
+    bootstrap_kind: BootstrapKindOpt = "percentile",
+    by: ByOpt = None,
+    gap: GapOpt = None,
     drop_invalid: DropInvalidOpt = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -74,14 +82,16 @@ def regress(
         from evalml_cli import api
 
         return api.regress(path, target=target, pred=pred, weight=weight, sigma=sigma, cov=cov, corr=corr,
-                           n_params=n_params, quantile=quantile, drop_invalid=drop_invalid, sep=sep, decimal=decimal)
+                           n_params=n_params, quantile=quantile, drop_invalid=drop_invalid, sep=sep, decimal=decimal,
+                           **ci_kwargs(ci, ci_method, bootstrap, seed, bootstrap_kind, by, gap))
 
     def side_files(report):
         # Written together with --output: both temp files first, then both renames.
         return [(pulls, _pulls_csv(report.pulls.rows, report.pulls.residuals, report.pulls.pulls), "--pulls")] if pulls is not None else []
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require, known=metrics.names_for(metrics.REGRESSION),
-        inputs={"FILE": path, "--cov": cov, "--corr": corr}, side_outputs={"--pulls": pulls}, side_files=side_files)
+        inputs={"FILE": path, "--cov": cov, "--corr": corr}, side_outputs={"--pulls": pulls}, side_files=side_files,
+        gate_scopes={"intervals": ci is not None, "groups": by is not None})
 
 
 def density(
@@ -93,6 +103,13 @@ def density(
     weight: WeightOpt = None,
     sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
     decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark, e.g. ',' (with --sep ';').")] = None,
+    ci: CiOpt = None,
+    ci_method: CiMethodOpt = "auto",
+    bootstrap: BootstrapOpt = 1000,
+    seed: SeedOpt = 0,
+    bootstrap_kind: BootstrapKindOpt = "percentile",
+    by: ByOpt = None,
+    gap: GapOpt = None,
     drop_invalid: DropInvalidOpt = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -113,7 +130,7 @@ def density(
         from evalml_cli import api
 
         return api.density(path, likelihood=likelihood, p=p, q=q, weight=weight, drop_invalid=drop_invalid,
-                           sep=sep, decimal=decimal)
+                           sep=sep, decimal=decimal, **ci_kwargs(ci, ci_method, bootstrap, seed, bootstrap_kind, by, gap))
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require, known=metrics.names_for(metrics.DENSITY),
-        inputs={"FILE": path})
+        inputs={"FILE": path}, gate_scopes={"intervals": ci is not None, "groups": by is not None})

@@ -101,8 +101,18 @@ def metric_rows(report: Report) -> list[tuple[str, str, str]]:
         kind = info.kind if info else "value"
         arrow = "" if info is None or info.higher_is_better is None else ("↑" if info.higher_is_better else "↓")
         label = "accuracy (= micro P/R/F1)" if collapse and name == "accuracy" else name
-        rows.append((label, format_value(value, kind), arrow))
+        rows.append((label, with_interval(report, name, format_value(value, kind)), arrow))
     return rows
+
+
+def with_interval(report: Report, name: str, text: str) -> str:
+    """``0.7314 [0.6301, 0.8326]`` when the report has an interval for ``name`` (``--ci``)."""
+    iv = report.intervals.metrics.get(name) if report.intervals is not None else None
+    if iv is None:
+        return text
+    if iv.low is None or iv.high is None:
+        return f"{text} [n/a]"
+    return f"{text} [{format_value(iv.low)}, {format_value(iv.high)}]"
 
 
 def _binary_confusion(report: Report, width: int | None = None) -> list[Section]:
