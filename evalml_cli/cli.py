@@ -19,6 +19,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from evalml_cli import __version__
 from evalml_cli.commands import classify as _classify
+from evalml_cli.commands import compare as _compare
 from evalml_cli.commands import regress as _regress
 
 try:  # typer ≥ 0.24 vendors click as typer._click; older typer uses click itself
@@ -164,6 +165,8 @@ _command("regress", _regress.regress, "Regression metrics; χ² with σ or a cov
          _regress.REGRESS_EXAMPLES, "regression")
 _command("density", _regress.density, "NLL of samples; KL and JS between histograms.", _regress.DENSITY_EXAMPLES,
          "density")
+_command("compare", _compare.compare, "Two models on the same rows: metrics, paired deltas, p-values.",
+         _compare.EXAMPLES, "binary", "multiclass", "regression")
 
 
 def _prepare_streams() -> None:

@@ -121,7 +121,7 @@ def metric_table(report: Report) -> tuple[list[str], list[list[str]]]:
             if d is None:
                 delta, p = "", ""
             else:
-                delta = format_value(d.value)
+                delta = format_value(d.value, kind)
                 if d.low is not None or d.high is not None:
                     delta += f" [{format_value(d.low)}, {format_value(d.high)}]"
                 p = format_value(d.p_value) if d.p_value is not None else ""
