@@ -217,6 +217,8 @@ def _with_ci(report: Report, data: Any, opts: dict[str, Any], **ctx: Any) -> Rep
     """``report`` with ``--ci`` intervals when ``opts["ci"]`` is set (evaluate_ci.add_intervals)."""
     from evalml_cli.evaluate_ci import Settings, add_intervals, check_options
 
+    if isinstance(opts.get("ci"), bool):  # a config's `ci = true` / `ci = false`
+        opts = {**opts, "ci": 0.95 if opts["ci"] else None}
     check_options(opts.get("ci"), opts["ci_method"], opts["bootstrap"], opts["seed"], opts["bootstrap_kind"])
     if opts.get("ci") is None:
         return report

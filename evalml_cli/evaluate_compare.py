@@ -152,9 +152,10 @@ def compare(
     """Compare two models on the same rows (see the module docstring). ``ci`` is the level of
     the delta intervals (default 0.95)."""
     opts = dict(locals())
+    ci = 0.95 if ci is True else None if ci is False else ci  # a config's `ci = true`
     check_options(ci, ci_method, bootstrap, seed, bootstrap_kind)
-    score = list(score or [])
-    pred = list(pred or [])
+    score = [score] if isinstance(score, str) else list(score or [])
+    pred = [pred] if isinstance(pred, str) else list(pred or [])
     if task not in (None, "binary", "multiclass", "regression"):
         raise EvalmlError(f"--task must be binary, multiclass or regression, got {task!r}")
     if by is not None or gap is not None:

@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from evalml_cli.commands._common import (
-    BootstrapKindOpt, BootstrapOpt, ByOpt, CiMethodOpt, CiOpt, DropInvalidOpt, FormatOpt, GapOpt, OutputOpt, QuietOpt,
-    RequireOpt, SeedOpt, WeightOpt, ci_kwargs, run,
+    BaselineOpt, BootstrapKindOpt, BootstrapOpt, ByOpt, CiMethodOpt, CiOpt, DropInvalidOpt, FormatOpt, GapOpt,
+    MaxDropOpt, MaxRiseOpt, OutputOpt, QuietOpt, RequireOpt, SeedOpt, SummaryOpt, WeightOpt, ci_kwargs, run,
 )  # fmt: skip
 
 
@@ -78,6 +78,10 @@ def classify(
     output: OutputOpt = None,
     quiet: QuietOpt = False,
     require: RequireOpt = None,
+    baseline: BaselineOpt = None,
+    max_drop: MaxDropOpt = None,
+    max_rise: MaxRiseOpt = None,
+    summary: SummaryOpt = None,
 ) -> None:
     """Binary or multiclass classification metrics: confusion matrix, accuracy, precision, recall, F1, MCC, ROC AUC, average precision, log loss, Brier; per-class tables, top-k, OvR/OvO AUC."""
     from evalml_cli import metrics
@@ -95,4 +99,6 @@ def classify(
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require,
         known=metrics.names_for(metrics.BINARY, metrics.MULTICLASS), per_class=set(metrics.PER_CLASS_NAMES),
-        inputs={"FILE": path}, gate_scopes={"intervals": ci is not None, "groups": by is not None})
+        inputs={"FILE": path}, tasks=(metrics.BINARY, metrics.MULTICLASS), classname=f"classify {path}",
+        baseline=baseline, max_drop=max_drop, max_rise=max_rise, summary=summary,
+        gate_scopes={"intervals": ci is not None, "groups": by is not None})

@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 import typer
 
 from evalml_cli.commands._common import (
-    BootstrapKindOpt, BootstrapOpt, ByOpt, CiMethodOpt, CiOpt, DropInvalidOpt, FormatOpt, GapOpt, OutputOpt, QuietOpt,
-    RequireOpt, SeedOpt, WeightOpt, ci_kwargs, fail, run,
+    BaselineOpt, BootstrapKindOpt, BootstrapOpt, ByOpt, CiMethodOpt, CiOpt, DropInvalidOpt, FormatOpt, GapOpt,
+    MaxDropOpt, MaxRiseOpt, OutputOpt, QuietOpt, RequireOpt, SeedOpt, SummaryOpt, WeightOpt, ci_kwargs, fail, run,
 )  # fmt: skip
 
 REGRESS_EXAMPLES = """
@@ -67,6 +67,10 @@ def regress(
     output: OutputOpt = None,
     quiet: QuietOpt = False,
     require: RequireOpt = None,
+    baseline: BaselineOpt = None,
+    max_drop: MaxDropOpt = None,
+    max_rise: MaxRiseOpt = None,
+    summary: SummaryOpt = None,
 ) -> None:
     """Regression metrics: MSE, RMSE, MAE, R², bias; χ² with σ or a full covariance, p-value and pulls; bias–variance across replicas."""
     from evalml_cli import metrics
@@ -91,6 +95,8 @@ def regress(
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require, known=metrics.names_for(metrics.REGRESSION),
         inputs={"FILE": path, "--cov": cov, "--corr": corr}, side_outputs={"--pulls": pulls}, side_files=side_files,
+        tasks=(metrics.REGRESSION,), classname=f"regress {path}",
+        baseline=baseline, max_drop=max_drop, max_rise=max_rise, summary=summary,
         gate_scopes={"intervals": ci is not None, "groups": by is not None})
 
 
@@ -115,6 +121,10 @@ def density(
     output: OutputOpt = None,
     quiet: QuietOpt = False,
     require: RequireOpt = None,
+    baseline: BaselineOpt = None,
+    max_drop: MaxDropOpt = None,
+    max_rise: MaxRiseOpt = None,
+    summary: SummaryOpt = None,
 ) -> None:
     """Density metrics: negative log-likelihood of samples, or KL and Jensen–Shannon divergences between two histograms."""
     from evalml_cli import metrics
@@ -133,4 +143,6 @@ def density(
                            sep=sep, decimal=decimal, **ci_kwargs(ci, ci_method, bootstrap, seed, bootstrap_kind, by, gap))
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require, known=metrics.names_for(metrics.DENSITY),
-        inputs={"FILE": path}, gate_scopes={"intervals": ci is not None, "groups": by is not None})
+        inputs={"FILE": path}, tasks=(metrics.DENSITY,), classname=f"density {path}",
+        baseline=baseline, max_drop=max_drop, max_rise=max_rise, summary=summary,
+        gate_scopes={"intervals": ci is not None, "groups": by is not None})

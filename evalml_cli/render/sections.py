@@ -259,4 +259,7 @@ def sections(report: Report, width: int | None = None) -> list[Section]:
     for build, takes_width in _BUILDERS.get(report.task, []):
         for sec in (build(report, width) if takes_width else build(report)):
             out.append(Section(*sec))
+    from evalml_cli.render.baseline import baseline_sections  # --baseline: every task
+
+    out += [Section(*sec) for sec in baseline_sections(report)]
     return out
