@@ -48,6 +48,12 @@ def _group_source(base, by_col: str, cache: dict, mask: np.ndarray | None, name:
     return GroupSource()
 
 
+def pa_types_string(typ) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_string(typ) or pa.types.is_large_string(typ)
+
+
 def parse_gap(gap: str | None) -> tuple[str, str] | None:
     """``--gap A,B`` → ("A", "B"); exit 2 unless exactly two different non-empty names."""
     if gap is None:
@@ -85,8 +91,13 @@ def by_groups(func: Callable[..., Report], opts: dict[str, Any]) -> Report:
     by_col = src.column(by, (), "group", "--by")[0]
     cache: dict = {}
     col = _group_source(src, by_col, cache, None, None).read([by_col]).column(by_col).combine_chunks()
-    if col.null_count:
-        bad = np.flatnonzero(np.asarray(col.is_null()))
+    missing = np.asarray(col.is_null().to_numpy(zero_copy_only=False), bool)
+    if pa_types_string(col.type):  # an empty CSV field is an empty string, not a null
+        import pyarrow.compute as pc
+
+        missing |= np.asarray(pc.fill_null(pc.equal(pc.utf8_trim_whitespace(col), ""), False).to_numpy(zero_copy_only=False), bool)
+    if missing.any():
+        bad = np.flatnonzero(missing)
         rows = ", ".join(str(int(r) + 1) for r in bad[:5]) + (", …" if bad.size > 5 else "")
         raise EvalmlError(f"--by column {by_col!r} has {int(bad.size)} row(s) without a group (data rows {rows})",
                           hint="fill the column, or filter those rows out")
