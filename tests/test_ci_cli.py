@@ -247,3 +247,15 @@ def test_reports_without_ci_are_unchanged(invoke, binary_csv):
     path, _, _ = binary_csv
     d = _json(invoke, "classify", str(path), "-t", "y", "-s", "p")
     assert "intervals" not in d
+
+
+def test_installed_command_accepts_a_bare_ci(binary_csv):
+    from conftest import run_evalml
+
+    path, _, _ = binary_csv
+    for args in (("--ci",), ("--ci", "0.9"), ("--ci", "-q", "-r", "roc_auc.low>=0.99")):
+        r = run_evalml("classify", str(path), "-t", "y", "-s", "p", "--bootstrap", "20", *args)
+        expected = 1 if "-q" in args else 0
+        assert r.returncode == expected, r.stderr
+        if expected == 0:
+            assert "[" in r.stdout.decode()
