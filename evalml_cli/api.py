@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import math
 import os
+from dataclasses import replace
 from typing import Any
 
 from evalml_cli.errors import EvalmlError
 from evalml_cli.report import Report
 
-__all__ = ["classify", "regress", "density", "compare"]
+__all__ = ["classify", "curve", "regress", "density", "compare"]
 
 
 def _source(data: Any):
@@ -73,7 +74,7 @@ def classify(
     task: str | None = None,
     weight: str | None = None,
     pos_label: str | None = None,
-    threshold: float = 0.5,
+    threshold: float | str = 0.5,
     top_k: int | None = None,
     normalize: str | None = None,
     normalize_scores: str | None = None,
@@ -82,6 +83,14 @@ def classify(
     classes: str | None = None,
     sep: str | None = None,
     decimal: str | None = None,
+    threshold_from: Any = None,
+    tpr_at_fpr: str | list | None = None,
+    fpr_at_tpr: str | list | None = None,
+    hep: bool = False,
+    lumi_scale: float = 1.0,
+    overtraining: Any = None,
+    bins: str | int | None = None,
+    curves: list[str] | tuple[str, ...] = (),
     ci: float | None = None,
     ci_method: str = "auto",
     bootstrap: int = 1000,
@@ -93,17 +102,30 @@ def classify(
     """Binary or multiclass classification metrics, as ``evalml classify``.
 
     Options are those of the command line (``--pos-label`` → ``pos_label``…). Binary vs
-    multiclass is detected unless ``task`` is ``"binary"`` or ``"multiclass"``. ``ci``,
-    ``ci_method``, ``bootstrap``, ``seed``, ``bootstrap_kind``: ``--ci`` intervals; ``by``,
-    ``gap``: one report per group (``--by``, ``--gap``).
+    multiclass is detected unless ``task`` is ``"binary"`` or ``"multiclass"``. ``threshold``
+    is a number or a rule (``auto:youden``, ``fpr=0.01``…), chosen on ``threshold_from``
+    when given; ``curves`` names the curves to attach to ``report.curves`` (roc, pr,
+    calibration, det, efficiency), down-sampled for drawing. ``ci``, ``ci_method``, ``bootstrap``, ``seed``,
+    ``bootstrap_kind``: ``--ci`` intervals; ``by``, ``gap``: one report per group (``--by``, ``--gap``).
     """
     opts = dict(locals())
     if by is not None or gap is not None:
         return _extras(classify, opts)
     from evalml_cli import evaluate, io
+    from evalml_cli import evaluate_curves as ec
+    from evalml_cli.kernels.curves import parse_threshold_rule
 
-    if not math.isfinite(threshold):
-        raise EvalmlError(f"--threshold must be a finite number, got {threshold}")
+    rule = parse_threshold_rule(str(threshold))
+    if rule.kind == "value":
+        threshold = rule.target
+    if not math.isfinite(lumi_scale) or lumi_scale <= 0:
+        raise EvalmlError(f"--lumi-scale must be a positive number, got {lumi_scale}")
+    tpr_levels = ec.parse_levels(tpr_at_fpr, "--tpr-at-fpr")
+    fpr_levels = ec.parse_levels(fpr_at_tpr, "--fpr-at-tpr")
+    if bins is not None:
+        from evalml_cli.kernels.calibration import parse_bins
+
+        parse_bins(bins)
     if task not in (None, "binary", "multiclass"):
         raise EvalmlError(f"task must be 'binary' or 'multiclass', got {task!r}")
     if normalize not in (None, "true", "pred", "all"):
@@ -115,8 +137,41 @@ def classify(
     data_ = io.read_classification(_source(data), target=target, score=score, weight=weight, pos_label=pos_label,
                                    drop_invalid=drop_invalid, pred=pred, task=task,
                                    classes=classes, sep=sep, decimal=decimal)
+    def read(source, option):
+        return io.read_classification(_source(source), target=target, score=score, weight=weight, pos_label=pos_label,
+                                      drop_invalid=drop_invalid, pred=pred, task="binary", classes=classes, sep=sep,
+                                      decimal=decimal)
+
     if isinstance(data_, io.BinaryData):
-        report = evaluate.classify_binary(data_, threshold)
+        from evalml_cli.kernels.binary import binary_update
+        from evalml_cli.kernels.curves import choose_threshold
+
+        state = binary_update(data_.y, data_.score, data_.weight)
+        chosen: float | None = threshold if rule.kind == "value" else None
+        why = ""
+        if rule.kind != "value":
+            basis = state if threshold_from is None else _state_of(read(threshold_from, "--threshold-from"))
+            chosen, why = choose_threshold(basis, rule)
+        report = evaluate.classify_binary(data_, chosen if chosen is not None else 0.5)
+        if rule.kind != "value":
+            inputs = {**report.inputs, "threshold": chosen, "threshold_rule": rule.text}
+            if threshold_from is not None:
+                inputs["threshold_from"] = threshold_from if isinstance(threshold_from, str) else "<data>"
+            report = replace(report, inputs=inputs)
+            report = ec.null_threshold_metrics(report, why) if chosen is None else report
+        elif threshold_from is not None:
+            report = report.with_warnings("--threshold-from is ignored with a fixed --threshold number "
+                                          "(give a rule such as auto:youden or fpr=0.01)")
+        if tpr_levels or fpr_levels:
+            report = ec.working_levels(report, state, tpr_levels, fpr_levels)
+        if hep:
+            report = ec.hep_metrics(report, state, chosen, lumi_scale)
+        if overtraining is not None:
+            report = ec.overtraining_metrics(report, read(overtraining, "--overtraining"), data_)
+        if bins is not None:
+            report = ec.calibration_metrics(report, data_, bins)
+        if curves:
+            report = replace(report, curves=ec.curves_block(data_, curves, bins=bins or 15, keep=[chosen]))
         ignored = [name for name, given in (("--top-k", top_k is not None), ("--normalize", normalize is not None),
                                             ("--normalize-scores", normalize_scores is not None),
                                             ("--show-classes", show_classes != 20)) if given]
@@ -129,10 +184,68 @@ def classify(
     )
     if pos_label is not None:
         report = report.with_warnings("--pos-label is ignored for multiclass data")
-    if threshold != 0.5:
+    if rule.kind != "value" or threshold != 0.5:
         report = report.with_warnings("--threshold is ignored for multiclass data (the predicted class is the argmax)")
+    ignored = [name for name, given in (("--threshold-from", threshold_from is not None),
+                                        ("--tpr-at-fpr", bool(tpr_levels)), ("--fpr-at-tpr", bool(fpr_levels)),
+                                        ("--hep", hep), ("--overtraining", overtraining is not None)) if given]
+    if ignored:
+        report = report.with_warnings(f"{', '.join(ignored)} {'is' if len(ignored) == 1 else 'are'} ignored "
+                                      "for multiclass data (binary only)")
+    if bins is not None:
+        report = ec.calibration_metrics(report, data_, bins, normalize_scores)
+    if curves:
+        report = replace(report, curves=ec.curves_block(data_, curves, bins=bins or 15))
     return _with_ci(report, data_, opts, top_k=top_k, normalize=normalize, normalize_scores=normalize_scores,
                     show_classes=show_classes)
+
+
+def _state_of(data_):
+    from evalml_cli.kernels.binary import binary_update
+
+    return binary_update(data_.y, data_.score, data_.weight)
+
+
+def curve(
+    data: Any,
+    *,
+    kind: str = "roc",
+    target: str | None = None,
+    score: str | None = None,
+    task: str | None = None,
+    weight: str | None = None,
+    pos_label: str | None = None,
+    drop_intermediate: bool = False,
+    points: int | None = None,
+    bins: str | int = 15,
+    classes: str | None = None,
+    drop_invalid: bool = False,
+    sep: str | None = None,
+    decimal: str | None = None,
+):
+    """The points of one curve, as ``evalml curve``: a :class:`evalml_cli.kernels.curves.Curve`
+    (``.columns`` name → array, ``.records()`` one dict per point). Multiclass data gives one
+    curve per class (one-vs-rest) with a ``class`` column.
+
+    >>> import pyarrow as pa
+    >>> t = pa.table({"y": [0, 0, 1, 1], "s": [0.1, 0.4, 0.35, 0.8]})
+    >>> curve(t, kind="roc", target="y", score="s").columns["tpr"].tolist()
+    [0.0, 0.5, 0.5, 1.0, 1.0]
+    """
+    from evalml_cli import evaluate_curves as ec
+    from evalml_cli import io
+    from evalml_cli.kernels.calibration import parse_bins
+
+    if kind not in ec.CURVE_KINDS:
+        raise EvalmlError(f"unknown curve kind {kind!r}", hint=f"use one of {', '.join(ec.CURVE_KINDS)}")
+    if points is not None and points < 2:
+        raise EvalmlError(f"--points must be at least 2, got {points}")
+    if task not in (None, "binary", "multiclass"):
+        raise EvalmlError(f"task must be 'binary' or 'multiclass', got {task!r}")
+    parse_bins(bins)
+    data_ = io.read_classification(_source(data), target=target, score=score, weight=weight, pos_label=pos_label,
+                                   drop_invalid=drop_invalid, task=task, classes=classes, sep=sep, decimal=decimal)
+    return ec.curve_of(data_, kind, drop_intermediate=drop_intermediate, points=points, bins=bins)
 
 
 def regress(
@@ -204,13 +317,36 @@ def density(
     return _with_ci(evaluate_regression.density(data_), data_, opts)
 
 
-def compare(data: Any, data2: Any = None, **options: Any) -> Report:
+def compare(
+    data: Any,
+    data2: Any = None,
+    *,
+    target: str | None = None,
+    score: list[str] | str | None = None,
+    pred: list[str] | str | None = None,
+    id: str | None = None,  # noqa: A002 - the CLI's --id
+    task: str | None = None,
+    weight: str | None = None,
+    pos_label: str | None = None,
+    threshold: float = 0.5,
+    classes: str | None = None,
+    sep: str | None = None,
+    decimal: str | None = None,
+    ci: float | None = None,
+    ci_method: str = "auto",
+    bootstrap: int = 1000,
+    seed: int = 0,
+    bootstrap_kind: str = "percentile",
+    by: str | None = None,
+    gap: str | None = None,
+) -> Report:
     """Two models on the same rows, as ``evalml compare``: each model's metrics and, per
     metric, delta = second − first with a paired interval and p-value (see
-    :mod:`evalml_cli.evaluate_compare` for the options)."""
+    :mod:`evalml_cli.evaluate_compare`)."""
+    options = dict(locals())
     from evalml_cli.evaluate_compare import compare as _compare
 
-    return _compare(data, data2, **options)
+    return _compare(options.pop("data"), options.pop("data2"), **options)
 
 
 def _with_ci(report: Report, data: Any, opts: dict[str, Any], **ctx: Any) -> Report:

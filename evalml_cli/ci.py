@@ -416,6 +416,10 @@ def render_check(results: Sequence[Result], kind: str, config_path: Path | None 
         from evalml_cli.render.junit import render_junit
 
         return render_junit([(r.name, r.outcomes) for r in results])
+    if kind == "html":
+        from evalml_cli.render.html import render_many
+
+        return render_many([(r.name, r.report, r.outcomes) for r in results])
     if kind == "tsv":
         from evalml_cli.render.tsv import _name, format_tsv_value
 

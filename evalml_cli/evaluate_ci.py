@@ -164,7 +164,8 @@ def _binary(report: Report, data, s: Settings) -> Report:
     from evalml_cli.kernels.intervals import delong_interval, wilson
 
     y, score, w = data.y, data.score, data.weight
-    threshold = float(report.inputs.get("threshold", 0.5))
+    threshold = report.inputs.get("threshold")
+    threshold = 0.5 if threshold is None else float(threshold)  # an unreachable threshold rule: metrics are null
     names = _wanted(report)
     m = report.metrics
     ivs: dict[str, Any] = {}

@@ -106,7 +106,7 @@ def regress(data: RegressionData, n_params: int = 0, quantile: float = 0.5) -> R
         warnings=warnings + more,
         n_dropped=data.n_dropped,
         notes=list(data.notes),
-        pulls=Pulls(data.rows, residual, pulls) if pulls is not None else None,
+        pulls=Pulls(data.rows, residual, pulls, mean_pred),
     )
 
 

@@ -19,13 +19,14 @@ class Format(str, Enum):
     markdown = "markdown"
     junit = "junit"
     tsv = "tsv"
+    html = "html"
 
 
 FormatOpt = Annotated[
     Optional[Format],
-    typer.Option("--format", "-f", help="Output format: table (default), json, markdown, junit (one test case per gate) or tsv "
-                 "(metric<TAB>value lines). With --output and no --format, chosen from the extension "
-                 "(.json, .md, .xml, .tsv)."),
+    typer.Option("--format", "-f", help="Output format: table (default), json, markdown, junit (one test case per gate), tsv "
+                 "(metric<TAB>value lines) or html (one self-contained page with figures). With --output and no --format, "
+                 "chosen from the extension (.json, .md, .xml, .tsv, .html)."),
 ]
 OutputOpt = Annotated[
     Optional[str],
@@ -41,6 +42,12 @@ RequireOpt = Annotated[
 ]
 WeightOpt = Annotated[
     Optional[str], typer.Option("--weight", "-w", metavar="COL", help="Column of per-row sample (event) weights; may be negative.")
+]
+PlotOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--plot", metavar="[KIND=]PATH",
+                 help="Write a figure (PNG, SVG or PDF by extension); the kind (roc, pr, calibration, det, efficiency, "
+                 "confusion, residuals, pulls) comes from the file name or KIND=PATH. Repeatable."),
 ]
 BaselineOpt = Annotated[
     Optional[str],
@@ -182,11 +189,23 @@ def resolve_format(fmt: Format | None, output: str | None) -> str:
             return "json"
         if low.endswith((".md", ".markdown")):
             return "markdown"
+        if low.endswith((".html", ".htm")):
+            return "html"
         if low.endswith(".xml"):
             return "junit"
         if low.endswith(".tsv"):
             return "tsv"
     return "table"
+
+
+def figures(plot: list[str] | None, fmt: Format | None, output: str | None):
+    """The ``--plot`` files and HTML figures of a run (evalml_cli/figures.py); a bad value exits 2."""
+    from evalml_cli.figures import Figures
+
+    try:
+        return Figures(plot, html=resolve_format(fmt, output) == "html")
+    except EvalmlError as exc:
+        raise fail(exc) from None
 
 
 def fail(exc: EvalmlError) -> typer.Exit:

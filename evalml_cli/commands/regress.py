@@ -8,7 +8,8 @@ import typer
 
 from evalml_cli.commands._common import (
     BaselineOpt, BootstrapKindOpt, BootstrapOpt, ByOpt, CiMethodOpt, CiOpt, DropInvalidOpt, FormatOpt, GapOpt,
-    MaxDropOpt, MaxRiseOpt, OutputOpt, QuietOpt, RequireOpt, SeedOpt, SummaryOpt, WeightOpt, ci_kwargs, fail, run,
+    MaxDropOpt, MaxRiseOpt, OutputOpt, PlotOpt, QuietOpt, RequireOpt, SeedOpt, SummaryOpt, WeightOpt, ci_kwargs, fail,
+    figures, run,
 )  # fmt: skip
 
 REGRESS_EXAMPLES = """
@@ -51,6 +52,7 @@ def regress(
     n_params: Annotated[int, typer.Option("--n-params", min=0, metavar="N",
                         help="Fitted parameters: ndof = n − N for chi2_per_ndof and p_value.")] = 0,
     quantile: Annotated[float, typer.Option("--quantile", metavar="Q", help="Quantile q in (0, 1) of pinball_loss.")] = 0.5,
+    plot: PlotOpt = None,
     pulls: Annotated[Optional[str], typer.Option("--pulls", metavar="PATH",
                      help="Write per-row residual and pull (CSV: row,residual,pull), like --output; '-' is stdout.")] = None,
     sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
@@ -82,19 +84,23 @@ def regress(
     except EvalmlError as exc:
         raise fail(exc) from None
 
+    fig = figures(plot, fmt, output)
+
     def build():
         from evalml_cli import api
 
-        return api.regress(path, target=target, pred=pred, weight=weight, sigma=sigma, cov=cov, corr=corr,
-                           n_params=n_params, quantile=quantile, drop_invalid=drop_invalid, sep=sep, decimal=decimal,
-                           **ci_kwargs(ci, ci_method, bootstrap, seed, bootstrap_kind, by, gap))
+        return fig.finish(api.regress(path, target=target, pred=pred, weight=weight, sigma=sigma, cov=cov, corr=corr,
+                                      n_params=n_params, quantile=quantile, drop_invalid=drop_invalid, sep=sep,
+                                      decimal=decimal,
+                                      **ci_kwargs(ci, ci_method, bootstrap, seed, bootstrap_kind, by, gap)))
 
     def side_files(report):
         # Written together with --output: both temp files first, then both renames.
         return [(pulls, _pulls_csv(report.pulls.rows, report.pulls.residuals, report.pulls.pulls), "--pulls")] if pulls is not None else []
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require, known=metrics.names_for(metrics.REGRESSION),
-        inputs={"FILE": path, "--cov": cov, "--corr": corr}, side_outputs={"--pulls": pulls}, side_files=side_files,
+        inputs={"FILE": path, "--cov": cov, "--corr": corr}, side_outputs={"--pulls": pulls, **fig.outputs},
+        side_files=lambda r: side_files(r) + fig.files(r),
         tasks=(metrics.REGRESSION,), classname=f"regress {path}",
         baseline=baseline, max_drop=max_drop, max_rise=max_rise, summary=summary,
         gate_scopes={"intervals": ci is not None, "groups": by is not None})

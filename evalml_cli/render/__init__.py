@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from evalml_cli.report import Report
 
-FORMATS = ("table", "json", "markdown", "junit", "tsv")
+FORMATS = ("table", "json", "markdown", "junit", "tsv", "html")
 
 
 def format_value(value, kind: str = "value") -> str:
@@ -28,7 +28,11 @@ def format_value(value, kind: str = "value") -> str:
 def render_text(report: Report, fmt: str, width: int | None = None, color: bool = False,
                 outcomes=(), classname: str = "evalml") -> str:
     """The report in ``fmt`` as a string (the table drawn without colour unless asked).
-    ``junit`` renders the gate ``outcomes`` as one test suite named ``classname``."""
+    ``junit`` renders the gate ``outcomes`` as one test suite named ``classname``; the HTML page shows them too."""
+    if fmt == "html":
+        from evalml_cli.render.html import render
+
+        return render(report, outcomes=outcomes)
     if fmt == "junit":
         from evalml_cli.render.junit import render_junit
 

@@ -156,9 +156,9 @@ def with_interval(report: Report, name: str, text: str) -> str:
 
 def _binary_confusion(report: Report, width: int | None = None) -> list[Section]:
     m = report.metrics
-    if "tp" not in m:
-        return []
     t = report.inputs.get("threshold")
+    if "tp" not in m or t is None:  # no threshold: a --threshold rule that could not be met
+        return []
 
     def f(name: str) -> str:
         return format_value(m.get(name), "count")
