@@ -28,14 +28,18 @@ from typing import Any
 from evalml_cli.errors import EvalmlError
 from evalml_cli.report import Report
 
-__all__ = ["classify", "curve", "regress", "density"]
+__all__ = ["classify", "curve", "regress", "density", "compare"]
 
 
 def _source(data: Any):
     """A path string for files, else an in-memory source over an Arrow table."""
     if isinstance(data, (str, os.PathLike)):
         return os.fspath(data)
+    from evalml_cli.io import TableSource
     from evalml_cli.io_memory import MemorySource
+
+    if isinstance(data, TableSource):  # a source already opened (per-group evaluation, --by)
+        return data
 
     return MemorySource(_to_arrow(data))
 
@@ -87,6 +91,13 @@ def classify(
     overtraining: Any = None,
     bins: str | int | None = None,
     curves: list[str] | tuple[str, ...] = (),
+    ci: float | None = None,
+    ci_method: str = "auto",
+    bootstrap: int = 1000,
+    seed: int = 0,
+    bootstrap_kind: str = "percentile",
+    by: str | None = None,
+    gap: str | None = None,
 ) -> Report:
     """Binary or multiclass classification metrics, as ``evalml classify``.
 
@@ -94,8 +105,12 @@ def classify(
     multiclass is detected unless ``task`` is ``"binary"`` or ``"multiclass"``. ``threshold``
     is a number or a rule (``auto:youden``, ``fpr=0.01``…), chosen on ``threshold_from``
     when given; ``curves`` names the curves to attach to ``report.curves`` (roc, pr,
-    calibration, det, efficiency), down-sampled for drawing.
+    calibration, det, efficiency), down-sampled for drawing. ``ci``, ``ci_method``, ``bootstrap``, ``seed``,
+    ``bootstrap_kind``: ``--ci`` intervals; ``by``, ``gap``: one report per group (``--by``, ``--gap``).
     """
+    opts = dict(locals())
+    if by is not None or gap is not None:
+        return _extras(classify, opts)
     from evalml_cli import evaluate, io
     from evalml_cli import evaluate_curves as ec
     from evalml_cli.kernels.curves import parse_threshold_rule
@@ -163,7 +178,7 @@ def classify(
         if ignored:
             report = report.with_warnings(f"{', '.join(ignored)} {'is' if len(ignored) == 1 else 'are'} ignored "
                                           "for binary data (multiclass only)")
-        return report
+        return _with_ci(report, data_, opts)
     report = evaluate.classify_multiclass(
         data_, top_k=top_k, normalize=normalize, normalize_scores=normalize_scores, show_classes=show_classes,
     )
@@ -181,7 +196,8 @@ def classify(
         report = ec.calibration_metrics(report, data_, bins, normalize_scores)
     if curves:
         report = replace(report, curves=ec.curves_block(data_, curves, bins=bins or 15))
-    return report
+    return _with_ci(report, data_, opts, top_k=top_k, normalize=normalize, normalize_scores=normalize_scores,
+                    show_classes=show_classes)
 
 
 def _state_of(data_):
@@ -247,8 +263,18 @@ def regress(
     drop_invalid: bool = False,
     sep: str | None = None,
     decimal: str | None = None,
+    ci: float | None = None,
+    ci_method: str = "auto",
+    bootstrap: int = 1000,
+    seed: int = 0,
+    bootstrap_kind: str = "percentile",
+    by: str | None = None,
+    gap: str | None = None,
 ) -> Report:
     """Regression metrics, as ``evalml regress`` (``cov``/``corr`` are matrix file paths)."""
+    opts = dict(locals())
+    if by is not None or gap is not None:
+        return _extras(regress, opts)
     from evalml_cli import evaluate_regression
     from evalml_cli.io_regression import check_uncertainty_options, read_regression
 
@@ -257,7 +283,8 @@ def regress(
     check_uncertainty_options(sigma, cov, corr, None)
     data_ = read_regression(_source(data), target=target, pred=pred, weight=weight, sigma=sigma, cov=cov, corr=corr,
                             drop_invalid=drop_invalid, sep=sep, decimal=decimal)
-    return evaluate_regression.regress(data_, n_params, quantile)
+    return _with_ci(evaluate_regression.regress(data_, n_params, quantile), data_, opts, n_params=n_params,
+                    quantile=quantile)
 
 
 def density(
@@ -270,11 +297,74 @@ def density(
     drop_invalid: bool = False,
     sep: str | None = None,
     decimal: str | None = None,
+    ci: float | None = None,
+    ci_method: str = "auto",
+    bootstrap: int = 1000,
+    seed: int = 0,
+    bootstrap_kind: str = "percentile",
+    by: str | None = None,
+    gap: str | None = None,
 ) -> Report:
     """Density metrics, as ``evalml density``: NLL of samples, or KL/JS of two histograms."""
+    opts = dict(locals())
+    if by is not None or gap is not None:
+        return _extras(density, opts)
     from evalml_cli import evaluate_regression
     from evalml_cli.io_regression import check_density_options, read_density
 
     check_density_options(likelihood, p, q, weight)
-    return evaluate_regression.density(read_density(_source(data), likelihood=likelihood, p=p, q=q, weight=weight, drop_invalid=drop_invalid,
-                                                    sep=sep, decimal=decimal))
+    data_ = read_density(_source(data), likelihood=likelihood, p=p, q=q, weight=weight, drop_invalid=drop_invalid,
+                         sep=sep, decimal=decimal)
+    return _with_ci(evaluate_regression.density(data_), data_, opts)
+
+
+def compare(
+    data: Any,
+    data2: Any = None,
+    *,
+    target: str | None = None,
+    score: list[str] | str | None = None,
+    pred: list[str] | str | None = None,
+    id: str | None = None,  # noqa: A002 - the CLI's --id
+    task: str | None = None,
+    weight: str | None = None,
+    pos_label: str | None = None,
+    threshold: float = 0.5,
+    classes: str | None = None,
+    sep: str | None = None,
+    decimal: str | None = None,
+    ci: float | None = None,
+    ci_method: str = "auto",
+    bootstrap: int = 1000,
+    seed: int = 0,
+    bootstrap_kind: str = "percentile",
+    by: str | None = None,
+    gap: str | None = None,
+) -> Report:
+    """Two models on the same rows, as ``evalml compare``: each model's metrics and, per
+    metric, delta = second − first with a paired interval and p-value (see
+    :mod:`evalml_cli.evaluate_compare`)."""
+    options = dict(locals())
+    from evalml_cli.evaluate_compare import compare as _compare
+
+    return _compare(options.pop("data"), options.pop("data2"), **options)
+
+
+def _with_ci(report: Report, data: Any, opts: dict[str, Any], **ctx: Any) -> Report:
+    """``report`` with ``--ci`` intervals when ``opts["ci"]`` is set (evaluate_ci.add_intervals)."""
+    from evalml_cli.evaluate_ci import Settings, add_intervals, check_options
+
+    if isinstance(opts.get("ci"), bool):  # a config's `ci = true` / `ci = false`
+        opts = {**opts, "ci": 0.95 if opts["ci"] else None}
+    check_options(opts.get("ci"), opts["ci_method"], opts["bootstrap"], opts["seed"], opts["bootstrap_kind"])
+    if opts.get("ci") is None:
+        return report
+    s = Settings(opts["ci"], opts["ci_method"], opts["bootstrap"], opts["seed"], opts["bootstrap_kind"])
+    return add_intervals(report, data, s, ctx)
+
+
+def _extras(func: Any, opts: dict[str, Any]) -> Report:
+    """``--by COL`` / ``--gap A,B``: one report per group plus ``all`` (evaluate_groups.by_groups)."""
+    from evalml_cli.evaluate_groups import by_groups
+
+    return by_groups(func, opts)

@@ -7,8 +7,9 @@ from typing import Annotated, Optional
 import typer
 
 from evalml_cli.commands._common import (
-    BaselineOpt, DropInvalidOpt, FormatOpt, MaxDropOpt, MaxRiseOpt, OutputOpt, PlotOpt, QuietOpt, RequireOpt,
-    SummaryOpt, WeightOpt, fail, figures, run,
+    BaselineOpt, BootstrapKindOpt, BootstrapOpt, ByOpt, CiMethodOpt, CiOpt, DropInvalidOpt, FormatOpt, GapOpt,
+    MaxDropOpt, MaxRiseOpt, OutputOpt, PlotOpt, QuietOpt, RequireOpt, SeedOpt, SummaryOpt, WeightOpt, ci_kwargs, fail,
+    figures, run,
 )  # fmt: skip
 
 REGRESS_EXAMPLES = """
@@ -56,6 +57,13 @@ def regress(
                      help="Write per-row residual and pull (CSV: row,residual,pull), like --output; '-' is stdout.")] = None,
     sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
     decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark, e.g. ',' (with --sep ';').")] = None,
+    ci: CiOpt = None,
+    ci_method: CiMethodOpt = "auto",
+    bootstrap: BootstrapOpt = 1000,
+    seed: SeedOpt = 0,
+    bootstrap_kind: BootstrapKindOpt = "percentile",
+    by: ByOpt = None,
+    gap: GapOpt = None,
     drop_invalid: DropInvalidOpt = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -83,7 +91,8 @@ def regress(
 
         return fig.finish(api.regress(path, target=target, pred=pred, weight=weight, sigma=sigma, cov=cov, corr=corr,
                                       n_params=n_params, quantile=quantile, drop_invalid=drop_invalid, sep=sep,
-                                      decimal=decimal))
+                                      decimal=decimal,
+                                      **ci_kwargs(ci, ci_method, bootstrap, seed, bootstrap_kind, by, gap)))
 
     def side_files(report):
         # Written together with --output: both temp files first, then both renames.
@@ -93,7 +102,8 @@ def regress(
         inputs={"FILE": path, "--cov": cov, "--corr": corr}, side_outputs={"--pulls": pulls, **fig.outputs},
         side_files=lambda r: side_files(r) + fig.files(r),
         tasks=(metrics.REGRESSION,), classname=f"regress {path}",
-        baseline=baseline, max_drop=max_drop, max_rise=max_rise, summary=summary)
+        baseline=baseline, max_drop=max_drop, max_rise=max_rise, summary=summary,
+        gate_scopes={"intervals": ci is not None, "groups": by is not None})
 
 
 def density(
@@ -105,6 +115,13 @@ def density(
     weight: WeightOpt = None,
     sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
     decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark, e.g. ',' (with --sep ';').")] = None,
+    ci: CiOpt = None,
+    ci_method: CiMethodOpt = "auto",
+    bootstrap: BootstrapOpt = 1000,
+    seed: SeedOpt = 0,
+    bootstrap_kind: BootstrapKindOpt = "percentile",
+    by: ByOpt = None,
+    gap: GapOpt = None,
     drop_invalid: DropInvalidOpt = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -129,8 +146,9 @@ def density(
         from evalml_cli import api
 
         return api.density(path, likelihood=likelihood, p=p, q=q, weight=weight, drop_invalid=drop_invalid,
-                           sep=sep, decimal=decimal)
+                           sep=sep, decimal=decimal, **ci_kwargs(ci, ci_method, bootstrap, seed, bootstrap_kind, by, gap))
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require, known=metrics.names_for(metrics.DENSITY),
         inputs={"FILE": path}, tasks=(metrics.DENSITY,), classname=f"density {path}",
-        baseline=baseline, max_drop=max_drop, max_rise=max_rise, summary=summary)
+        baseline=baseline, max_drop=max_drop, max_rise=max_rise, summary=summary,
+        gate_scopes={"intervals": ci is not None, "groups": by is not None})
