@@ -340,6 +340,7 @@ def compare(
     bootstrap_kind: str = "percentile",
     by: str | None = None,
     gap: str | None = None,
+    curves: tuple[str, ...] = (),
 ) -> Report:
     """Two models on the same rows, as ``evalml compare``: each model's metrics and, per
     metric, delta = second − first with a paired interval and p-value (see

@@ -148,9 +148,11 @@ def compare(
     bootstrap_kind: str = "percentile",
     by: str | None = None,
     gap: str | None = None,
+    curves: tuple[str, ...] = (),
 ) -> Report:
     """Compare two models on the same rows (see the module docstring). ``ci`` is the level of
-    the delta intervals (default 0.95)."""
+    the delta intervals (default 0.95); ``curves`` (roc, pr, …) are attached to each model's
+    report for figures (``--plot``, ``--format html``; never in the JSON)."""
     opts = dict(locals())
     ci = 0.95 if ci is True else None if ci is False else ci  # a config's `ci = true`
     check_options(ci, ci_method, bootstrap, seed, bootstrap_kind)
@@ -243,6 +245,11 @@ def compare(
     if kind != "regression" and isinstance(d1, io.BinaryData):
         inputs.update(threshold=threshold, pos_label=d1.pos_label)
     models = {names[0]: _slim(r1), names[1]: _slim(r2)}
+    if curves and kind != "regression":
+        from evalml_cli.evaluate_curves import curves_block
+
+        models = {name: replace(m, curves=curves_block(d, curves) or None)
+                  for (name, m), d in zip(models.items(), (d1, d2))}
     return Report(task="compare", n=n, inputs=inputs, metrics={}, warnings=warnings, models=models, delta=delta,
                   notes=list(d1.notes))
 

@@ -209,3 +209,17 @@ def test_compare_seed_reproducibility(invoke, models):
     assert _json(invoke, *args) == _json(invoke, *args)
     other = _json(invoke, *args, "--seed", "3")
     assert other["delta"]["f1"]["low"] != _json(invoke, *args)["delta"]["f1"]["low"]
+
+
+def test_compare_plot_overlays_both_models(tmp_path):
+    import matplotlib.image as mpimg
+
+    from conftest import SAMPLES, run_evalml
+
+    png = tmp_path / "roc.png"
+    proc = run_evalml("compare", str(SAMPLES / "binary.csv"), "-t", "y_true", "-s", "y_score", "-s", "weight",
+                      "--plot", str(png), "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    img = mpimg.imread(png)
+    assert img.shape[0] > 100 and img.std() > 0
+    assert "curves" not in proc.stdout.decode()  # figures never reach the JSON

@@ -9,7 +9,7 @@ import typer
 
 from evalml_cli.commands._common import (
     BootstrapKindOpt, BootstrapOpt, ByOpt, CiMethodOpt, CiOpt, FormatOpt, GapOpt, OutputOpt, QuietOpt, RequireOpt,
-    SeedOpt, WeightOpt, ci_kwargs, fail, run,
+    PlotOpt, SeedOpt, SummaryOpt, WeightOpt, ci_kwargs, fail, figures, run,
 )  # fmt: skip
 
 EXAMPLES = """
@@ -57,10 +57,12 @@ def compare(
     bootstrap_kind: BootstrapKindOpt = "percentile",
     by: ByOpt = None,
     gap: GapOpt = None,
+    plot: PlotOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     quiet: QuietOpt = False,
     require: RequireOpt = None,
+    summary: SummaryOpt = None,
 ) -> None:
     """Compare two models on the same rows: each model's metrics, and per metric delta = second − first with a paired interval and p-value (DeLong for roc_auc, McNemar for accuracy, paired bootstrap otherwise)."""
     from evalml_cli import metrics
@@ -70,15 +72,19 @@ def compare(
         raise fail(EvalmlError(f"evalml compare takes one or two files, got {len(files)}",
                                hint="one file with two --score columns, or two files"))
 
+    fig = figures(plot, fmt, output)
+
     def build():
         from evalml_cli import api
 
-        return api.compare(files[0], files[1] if len(files) == 2 else None, target=target, score=score, pred=pred,
+        return fig.finish(api.compare(files[0], files[1] if len(files) == 2 else None, target=target, score=score, pred=pred,
                            id=id_col, task=task.value if task else None, weight=weight, pos_label=pos_label,
                            threshold=threshold, classes=classes, sep=sep, decimal=decimal,
-                           **ci_kwargs(ci, ci_method, bootstrap, seed, bootstrap_kind, by, gap))
+                           curves=fig.curves(("roc", "pr")),
+                           **ci_kwargs(ci, ci_method, bootstrap, seed, bootstrap_kind, by, gap)))
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require,
         known=metrics.names_for(metrics.BINARY, metrics.MULTICLASS, metrics.REGRESSION),
         inputs={"FILE": files[0], "FILE2": files[1] if len(files) > 1 else None},
+        side_outputs=fig.outputs, side_files=fig.files, summary=summary,
         gate_scopes={"compare": True, "intervals": ci is not None, "groups": by is not None})
