@@ -359,6 +359,11 @@ def _with_ci(report: Report, data: Any, opts: dict[str, Any], **ctx: Any) -> Rep
         opts = {**opts, "ci": 0.95 if opts["ci"] else None}
     check_options(opts.get("ci"), opts["ci_method"], opts["bootstrap"], opts["seed"], opts["bootstrap_kind"])
     if opts.get("ci") is None:
+        given = [flag for flag, key, default in (("--ci-method", "ci_method", "auto"), ("--bootstrap", "bootstrap", 1000),
+                                                 ("--seed", "seed", 0), ("--bootstrap-kind", "bootstrap_kind", "percentile"))
+                 if opts.get(key, default) != default]
+        if given:
+            report = report.with_warnings(f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} ignored without --ci")
         return report
     s = Settings(opts["ci"], opts["ci_method"], opts["bootstrap"], opts["seed"], opts["bootstrap_kind"])
     return add_intervals(report, data, s, ctx)

@@ -259,3 +259,15 @@ def test_installed_command_accepts_a_bare_ci(binary_csv):
         assert r.returncode == expected, r.stderr
         if expected == 0:
             assert "[" in r.stdout.decode()
+
+
+def test_interval_options_without_ci_warn_that_they_are_ignored(invoke):
+    from conftest import SAMPLES
+
+    code, out, err = invoke("classify", str(SAMPLES / "binary.csv"), "--bootstrap", "50", "--seed", "3", "-f", "json")
+    assert code == 0, err
+    import json
+
+    report = json.loads(out)
+    assert "intervals" not in report
+    assert any("--bootstrap, --seed are ignored without --ci" in w for w in report["warnings"])
