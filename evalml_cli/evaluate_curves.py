@@ -10,6 +10,7 @@ Nothing here prints or reads options; ``api.py`` calls it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Any
 
@@ -220,12 +221,28 @@ def overtraining_metrics(report: Report, train, test) -> Report:
     return add_metrics(report, {k: ms.values[k] for k in KS_METRICS}, ms.reasons)
 
 
-def calibration_metrics(report: Report, data, bins: str | int, normalize_scores: str | None = None) -> Report:
-    """``--bins``: ece and mce (binary: positive-class probability; multiclass: top label)."""
+def calibration_metrics(report: Report, data, bins: str | int | None, normalize_scores: str | None = None, *,
+                        state: BinaryState | None = None) -> Report:
+    """ece and mce (binary: positive-class probability; multiclass: top label) over ``bins``.
+
+    ``bins=None`` is the default run: 15 equal-width bins, and the two metrics are added only
+    when the scores are probabilities (no extra warnings for logits). An explicit ``--bins``
+    always adds them, null with the reason when they are undefined. ``state``: the run's
+    BinaryState, so the scores are not sorted twice.
+    """
+    with np.errstate(all="ignore"):  # overflowing weights give NaN (→ null + reason), never a warning
+        return _calibration_metrics(report, data, bins, normalize_scores, state)
+
+
+def _calibration_metrics(report: Report, data, bins, normalize_scores, state) -> Report:
     from evalml_cli.kernels.calibration import calibration_errors, multiclass_calibration_errors
 
+    explicit = bins is not None
+    bins = 15 if bins is None else bins
+    if not explicit and (not _probabilities(data) or (not hasattr(data, "score") and data.scores is None)):
+        return report
     if hasattr(data, "score"):
-        ms = calibration_errors(binary_update(data.y, data.score, data.weight), bins)
+        ms = calibration_errors(state if state is not None else binary_update(data.y, data.score, data.weight), bins)
     else:
         if data.scores is None:
             raise EvalmlError("--bins needs one score column per class", hint="pass --score 'p_*'")
@@ -237,4 +254,6 @@ def calibration_metrics(report: Report, data, bins: str | int, normalize_scores:
         elif normalize_scores == "renormalize":
             scores = mk.renormalize(scores)
         ms = multiclass_calibration_errors(data.y, scores, data.weight, bins)
+    if not explicit and not all(math.isfinite(ms.values[k]) for k in ("ece", "mce")):
+        return report
     return add_metrics(report, {"ece": ms.values["ece"], "mce": ms.values["mce"]}, ms.reasons)

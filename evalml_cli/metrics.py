@@ -85,8 +85,8 @@ _set("binary", "max_significance max_significance_threshold max_asimov_significa
      kernel="hep.hep_max", merge="bound", interval=None)
 _set("binary", "ks_signal_statistic ks_signal_pvalue ks_background_statistic ks_background_pvalue",
      kernel="hep.overtraining", merge="rows", interval=None)
-_set("binary", "ece mce", kernel="calibration.calibration_errors")
-_set("multiclass", "ece mce", kernel="calibration.multiclass_calibration_errors")
+_set("binary", "ece mce", kernel="calibration.calibration_errors", interval=None)
+_set("multiclass", "ece mce", kernel="calibration.multiclass_calibration_errors", interval=None)
 
 
 BINARY = "binary"
