@@ -33,7 +33,10 @@ __all__ = ["classify", "regress", "density"]
 def _source(data: Any):
     """A path string for files, else an in-memory source over an Arrow table."""
     if isinstance(data, (str, os.PathLike)):
-        return os.fspath(data)
+        from evalml_cli.batches import BatchSource, is_multi
+
+        path = os.fspath(data)
+        return BatchSource(path).table_source() if is_multi(path) else path
     from evalml_cli.io_memory import MemorySource
 
     return MemorySource(_to_arrow(data))
@@ -78,6 +81,10 @@ def classify(
     classes: str | None = None,
     sep: str | None = None,
     decimal: str | None = None,
+    memory_limit: str | int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    progress: bool = False,
 ) -> Report:
     """Binary or multiclass classification metrics, as ``evalml classify``.
 
@@ -96,11 +103,36 @@ def classify(
         raise EvalmlError(f"normalize_scores must be 'softmax' or 'renormalize', got {normalize_scores!r}")
     if top_k is not None and top_k < 1:
         raise EvalmlError(f"top_k must be at least 1, got {top_k}")
+    from evalml_cli import engine as engines
+
+    report = engines.evaluate(
+        data, "classify", dict(target=target, score=score, weight=weight, pos_label=pos_label, drop_invalid=drop_invalid,
+                               pred=pred, task=task, classes=classes, sep=sep, decimal=decimal),
+        dict(threshold=threshold, top_k=top_k, normalize=normalize, normalize_scores=normalize_scores,
+             show_classes=show_classes),
+        memory_limit=memory_limit, engine=engine, scheduler=scheduler, progress=progress)
+    if report is not None:
+        return _classify_warnings(report, pos_label=pos_label, threshold=threshold, top_k=top_k, normalize=normalize,
+                                  normalize_scores=normalize_scores, show_classes=show_classes)
     data_ = io.read_classification(_source(data), target=target, score=score, weight=weight, pos_label=pos_label,
                                    drop_invalid=drop_invalid, pred=pred, task=task,
                                    classes=classes, sep=sep, decimal=decimal)
     if isinstance(data_, io.BinaryData):
         report = evaluate.classify_binary(data_, threshold)
+    else:
+        report = evaluate.classify_multiclass(
+            data_, top_k=top_k, normalize=normalize, normalize_scores=normalize_scores, show_classes=show_classes,
+        )
+    return _classify_warnings(report, pos_label=pos_label, threshold=threshold, top_k=top_k, normalize=normalize,
+                              normalize_scores=normalize_scores, show_classes=show_classes)
+
+
+def _classify_warnings(report: Report, *, pos_label, threshold, top_k, normalize, normalize_scores,
+                       show_classes) -> Report:
+    """Options that do not apply to the detected task."""
+    from evalml_cli import metrics
+
+    if report.task == metrics.BINARY:
         ignored = [name for name, given in (("--top-k", top_k is not None), ("--normalize", normalize is not None),
                                             ("--normalize-scores", normalize_scores is not None),
                                             ("--show-classes", show_classes != 20)) if given]
@@ -108,9 +140,6 @@ def classify(
             report = report.with_warnings(f"{', '.join(ignored)} {'is' if len(ignored) == 1 else 'are'} ignored "
                                           "for binary data (multiclass only)")
         return report
-    report = evaluate.classify_multiclass(
-        data_, top_k=top_k, normalize=normalize, normalize_scores=normalize_scores, show_classes=show_classes,
-    )
     if pos_label is not None:
         report = report.with_warnings("--pos-label is ignored for multiclass data")
     if threshold != 0.5:
@@ -132,6 +161,11 @@ def regress(
     drop_invalid: bool = False,
     sep: str | None = None,
     decimal: str | None = None,
+    memory_limit: str | int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    progress: bool = False,
+    pulls: bool = False,
 ) -> Report:
     """Regression metrics, as ``evalml regress`` (``cov``/``corr`` are matrix file paths)."""
     from evalml_cli import evaluate_regression
@@ -140,6 +174,17 @@ def regress(
     if n_params < 0:
         raise EvalmlError(f"n_params must be ≥ 0, got {n_params}")
     check_uncertainty_options(sigma, cov, corr, None)
+    if not 0.0 < quantile < 1.0:
+        raise EvalmlError(f"--quantile must be strictly between 0 and 1, got {quantile:g}", hint="e.g. --quantile 0.9")
+    from evalml_cli import engine as engines
+
+    report = engines.evaluate(
+        data, "regress", dict(target=target, pred=pred, weight=weight, sigma=sigma, drop_invalid=drop_invalid,
+                              sep=sep, decimal=decimal),
+        dict(n_params=n_params, quantile=quantile, cov=cov, corr=corr, pulls=pulls),
+        memory_limit=memory_limit, engine=engine, scheduler=scheduler, progress=progress)
+    if report is not None:
+        return report
     data_ = read_regression(_source(data), target=target, pred=pred, weight=weight, sigma=sigma, cov=cov, corr=corr,
                             drop_invalid=drop_invalid, sep=sep, decimal=decimal)
     return evaluate_regression.regress(data_, n_params, quantile)
@@ -155,11 +200,26 @@ def density(
     drop_invalid: bool = False,
     sep: str | None = None,
     decimal: str | None = None,
+    memory_limit: str | int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    progress: bool = False,
 ) -> Report:
-    """Density metrics, as ``evalml density``: NLL of samples, or KL/JS of two histograms."""
+    """Density metrics, as ``evalml density``: NLL of samples, or KL/JS of two histograms.
+
+    KL/JS of two histograms (``p``/``q``) are always read in memory (histograms are small)."""
     from evalml_cli import evaluate_regression
     from evalml_cli.io_regression import check_density_options, read_density
 
     check_density_options(likelihood, p, q, weight)
+    if likelihood is not None:
+        from evalml_cli import engine as engines
+
+        report = engines.evaluate(
+            data, "density", dict(likelihood=likelihood, weight=weight, drop_invalid=drop_invalid, sep=sep,
+                                  decimal=decimal),
+            {}, memory_limit=memory_limit, engine=engine, scheduler=scheduler, progress=progress)
+        if report is not None:
+            return report
     return evaluate_regression.density(read_density(_source(data), likelihood=likelihood, p=p, q=q, weight=weight, drop_invalid=drop_invalid,
                                                     sep=sep, decimal=decimal))

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from evalml_cli.commands._common import (
-    DropInvalidOpt, FormatOpt, OutputOpt, QuietOpt, RequireOpt, WeightOpt, run,
+    DropInvalidOpt, EngineOpt, MemoryLimitOpt, SchedulerOpt, FormatOpt, OutputOpt, QuietOpt, RequireOpt, WeightOpt, run,
 )  # fmt: skip
 
 
@@ -66,6 +66,9 @@ def classify(
     sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
     decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark, e.g. ',' (with --sep ';').")] = None,
     drop_invalid: DropInvalidOpt = False,
+    memory_limit: MemoryLimitOpt = None,
+    engine: EngineOpt = None,
+    scheduler: SchedulerOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     quiet: QuietOpt = False,
@@ -82,6 +85,7 @@ def classify(
             pos_label=pos_label, threshold=threshold, top_k=top_k, normalize=normalize.value if normalize else None,
             normalize_scores=normalize_scores.value if normalize_scores else None, show_classes=show_classes,
             drop_invalid=drop_invalid, classes=classes, sep=sep, decimal=decimal,
+            memory_limit=memory_limit, engine=engine or "local", scheduler=scheduler, progress=not quiet,
         )
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require,

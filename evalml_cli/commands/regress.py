@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from evalml_cli.commands._common import (
-    DropInvalidOpt, FormatOpt, OutputOpt, QuietOpt, RequireOpt, WeightOpt, fail, run,
+    DropInvalidOpt, EngineOpt, MemoryLimitOpt, SchedulerOpt, FormatOpt, OutputOpt, QuietOpt, RequireOpt, WeightOpt, fail, run,
 )  # fmt: skip
 
 REGRESS_EXAMPLES = """
@@ -55,6 +55,9 @@ def regress(
     sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
     decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark, e.g. ',' (with --sep ';').")] = None,
     drop_invalid: DropInvalidOpt = False,
+    memory_limit: MemoryLimitOpt = None,
+    engine: EngineOpt = None,
+    scheduler: SchedulerOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     quiet: QuietOpt = False,
@@ -74,7 +77,9 @@ def regress(
         from evalml_cli import api
 
         return api.regress(path, target=target, pred=pred, weight=weight, sigma=sigma, cov=cov, corr=corr,
-                           n_params=n_params, quantile=quantile, drop_invalid=drop_invalid, sep=sep, decimal=decimal)
+                           n_params=n_params, quantile=quantile, drop_invalid=drop_invalid, sep=sep, decimal=decimal,
+                           memory_limit=memory_limit, engine=engine or "local", scheduler=scheduler, progress=not quiet,
+                           pulls=pulls is not None)
 
     def side_files(report):
         # Written together with --output: both temp files first, then both renames.
@@ -94,6 +99,9 @@ def density(
     sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
     decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark, e.g. ',' (with --sep ';').")] = None,
     drop_invalid: DropInvalidOpt = False,
+    memory_limit: MemoryLimitOpt = None,
+    engine: EngineOpt = None,
+    scheduler: SchedulerOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     quiet: QuietOpt = False,
@@ -113,7 +121,8 @@ def density(
         from evalml_cli import api
 
         return api.density(path, likelihood=likelihood, p=p, q=q, weight=weight, drop_invalid=drop_invalid,
-                           sep=sep, decimal=decimal)
+                           sep=sep, decimal=decimal, memory_limit=memory_limit, engine=engine or "local",
+                           scheduler=scheduler, progress=not quiet)
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require, known=metrics.names_for(metrics.DENSITY),
         inputs={"FILE": path})
