@@ -34,12 +34,14 @@ def run(task, src, scheduler: str | None = None):
     cluster = None
     try:
         if scheduler is None:
-            cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=False, host="127.0.0.1",
+            cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                    dashboard_address=None)
             client = Client(cluster)
         else:
             try:
-                client = Client(scheduler, timeout=10)
+                import os
+
+                client = Client(scheduler, timeout=float(os.environ.get("EVALML_DASK_TIMEOUT", "10")))
             except (OSError, TimeoutError) as exc:
                 raise EvalmlError(f"cannot connect to the Dask scheduler at {scheduler}: {exc}",
                                   hint="check the address (tcp://HOST:8786) and that the scheduler runs") from None
