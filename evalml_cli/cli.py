@@ -47,9 +47,13 @@ def usage_line(exc: Any, fallback: str = "evalml") -> str:
     hint = see
     if isinstance(exc, _cx.NoSuchOption):
         message = f"no such option {_one_line(exc.option_name)}"
-        options = exc.possibilities or difflib.get_close_matches(exc.option_name, _option_names(exc.cmd), n=3, cutoff=0.6)
+        # Closest first: click's own suggestions come in alphabetical order.
+        pool = list(exc.possibilities or []) or _option_names(exc.cmd)
+        options = difflib.get_close_matches(exc.option_name, pool, n=3, cutoff=0.6) or list(exc.possibilities or [])[:3]
+        if options and difflib.SequenceMatcher(None, exc.option_name, options[0]).ratio() >= 0.8:
+            options = options[:1]  # one clear winner: name only it
         if options:
-            hint = f"did you mean {' or '.join(sorted(options))}?"
+            hint = f"did you mean {' or '.join(options)}?"
     elif message.startswith("No such command"):
         message, _, did = message.partition(". Did you mean ")
         hint = f"did you mean {did.rstrip('?')}?" if did else f"commands: {', '.join(ctx.command.list_commands(ctx))}"

@@ -22,7 +22,7 @@ ONE_LINE = re.compile(r"^evalml: error: [^\n]+ \([^\n]+\)\n$")
 # --- item 12: parser errors -------------------------------------------------------------------
 
 PARSER_ERRORS = [
-    (["classify", BINARY, "--thresh", "3"], "no such option --thresh", "did you mean --target or --threshold?"),
+    (["classify", BINARY, "--thresh", "3"], "no such option --thresh", "did you mean --threshold"),
     (["classify", BINARY, "--treshold", "3"], "no such option --treshold", "--threshold?"),
     (["classify", BINARY, "--format", "csv"], "'csv' is not one of 'table', 'json', 'markdown'", "evalml classify --help"),
     (["classify", BINARY, "-T", "abc"], "'abc' is not a valid float", "evalml classify --help"),
@@ -49,7 +49,7 @@ def test_parser_errors_are_one_line_with_a_hint(invoke, args, message, hint):
 def test_parser_error_from_the_console_script_is_the_same_line():
     proc = run_evalml("classify", BINARY, "--thresh", "3")
     assert proc.returncode == 2 and proc.stdout == b""
-    assert proc.stderr.decode() == "evalml: error: no such option --thresh (did you mean --target or --threshold?)\n"
+    assert proc.stderr.decode() == "evalml: error: no such option --thresh (did you mean --threshold?)\n"
 
 
 @pytest.mark.parametrize("args", [["-h"], ["--help"], ["classify", "-h"], ["regress", "--help"], ["density", "-h"], ["-V"]])

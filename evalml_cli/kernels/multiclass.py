@@ -234,10 +234,11 @@ def multiclass_compute(state: MulticlassState, top_k: int | None = None) -> Mult
         ms.set("mcc", np.nan, "all rows are in one true class or all predictions are one class")
     else:
         ms.set("mcc", np.nan, "a class total has a negative net weight (s² − Σ t² or s² − Σ p² < 0)")
-    expected_agree = float(t_sum @ p_sum) / s_ if s_ > 0 else np.nan
-    disagree_expected = s_ - expected_agree
-    if s_ > 0 and disagree_expected > 0:
-        ms.set("cohen_kappa", 1.0 - (s_ - c_) / disagree_expected)
+    # κ = 1 − (s − c)/(s − Σ tₖpₖ/s) = 1 − s(s − c)/(s² − Σ tₖpₖ); the second form has no
+    # division inside the difference, so one class (s² = Σ tₖpₖ) gives exactly 0, not rounding dust.
+    disagree_expected = s_**2 - float(t_sum @ p_sum)
+    if s_ > 0 and disagree_expected > 1e-12 * s_**2:
+        ms.set("cohen_kappa", 1.0 - s_ * (s_ - c_) / disagree_expected)
     else:
         ms.set("cohen_kappa", np.nan, "chance agreement is total (one class only)")
 
