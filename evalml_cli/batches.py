@@ -163,7 +163,10 @@ class BatchSource:
             files = sorted(f for f in _glob.glob(path, recursive=True) if os.path.isfile(f))
             root = _glob_root(path)
         if not files:
-            raise EvalmlError(f"no files match {path}", hint="check the directory or the glob pattern")
+            if os.path.isdir(path):
+                raise EvalmlError(f"{path} is a directory with no data files",
+                                  hint="give a directory of Parquet or CSV parts, a glob, or a file")
+            raise EvalmlError(f"no files match {path}", hint="check the glob pattern")
         kinds = set()
         for f in files:
             try:

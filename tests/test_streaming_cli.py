@@ -99,11 +99,15 @@ def test_memory_limit_streams_a_file_estimated_larger(tmp_path):
     s = rng.random(n) * 0.5 + 0.3 * y
     path = tmp_path / "big.parquet"
     pq.write_table(pa.table({"y": y.astype(np.int8), "s": s}), path, row_group_size=200_000)
-    code = ("import resource, sys; from evalml_cli.cli import main; sys.argv = ['evalml'] + sys.argv[1:]\n"
-            "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\nsys.exit(code)")
-    proc = subprocess.run([sys.executable, "-c", code, "classify", str(path), "-t", "y", "-s", "s", "-f", "json",
-                           "--memory-limit", "256M"], capture_output=True, text=True, env={**os.environ})
+    # A wrapper process runs evalml and reports its child's peak RSS: ru_maxrss of a process
+    # forked from pytest would include pytest's own peak (Linux keeps it across exec).
+    code = ("import json, resource, subprocess, sys\n"
+            "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+            "sys.stderr.write(p.stderr + '\\n' + str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+            "sys.stdout.write(p.stdout); sys.exit(p.returncode)")
+    proc = subprocess.run([sys.executable, "-c", code, sys.executable, "-m", "evalml_cli", "classify", str(path),
+                           "-t", "y", "-s", "s", "-f", "json", "--memory-limit", "256M"],
+                          capture_output=True, text=True, env={**os.environ})
     assert proc.returncode == 0, proc.stderr
     rep = json.loads(proc.stdout)
     peak_kib = int(proc.stderr.strip().splitlines()[-1])

@@ -51,9 +51,13 @@ def evaluate(data: Any, task: str, reader: dict, opts: dict, *, memory_limit: st
             raise EvalmlError("--engine dask needs a file, glob or directory, not an in-memory table")
         return None
     path = os.fspath(data)
-    if engine == "local" and path == "-":
-        return None  # stdin is read whole (TableSource sniffs its format)
     from evalml_cli import batches as B
+
+    if path == "-" or not (B.is_multi(path) or os.path.isfile(path.split(".root:")[0])):
+        if engine == "dask":
+            raise EvalmlError(f"--engine dask reads files, globs or directories, not {path}",
+                              hint="give a Parquet or CSV file, a glob or a directory")
+        return None  # stdin, a FIFO or a missing file: the in-memory reader reads (or reports) it
 
     if engine == "local" and not forced and not B.is_multi(path) and os.path.isfile(path):
         # The cheapest look first: a file whose size, times the largest expansion factor,
