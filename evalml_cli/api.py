@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import math
 import os
+from dataclasses import replace
 from typing import Any
 
 from evalml_cli.errors import EvalmlError
 from evalml_cli.report import Report
 
-__all__ = ["classify", "regress", "density"]
+__all__ = ["classify", "curve", "regress", "density"]
 
 
 def _source(data: Any):
@@ -72,7 +73,7 @@ def classify(
     task: str | None = None,
     weight: str | None = None,
     pos_label: str | None = None,
-    threshold: float = 0.5,
+    threshold: float | str = 0.5,
     top_k: int | None = None,
     normalize: str | None = None,
     normalize_scores: str | None = None,
@@ -81,6 +82,14 @@ def classify(
     classes: str | None = None,
     sep: str | None = None,
     decimal: str | None = None,
+    threshold_from: Any = None,
+    tpr_at_fpr: str | list | None = None,
+    fpr_at_tpr: str | list | None = None,
+    hep: bool = False,
+    lumi_scale: float = 1.0,
+    overtraining: Any = None,
+    bins: str | int | None = None,
+    curves: list[str] | tuple[str, ...] = (),
     memory_limit: str | int | None = None,
     engine: str = "local",
     scheduler: str | None = None,
@@ -89,12 +98,26 @@ def classify(
     """Binary or multiclass classification metrics, as ``evalml classify``.
 
     Options are those of the command line (``--pos-label`` → ``pos_label``…). Binary vs
-    multiclass is detected unless ``task`` is ``"binary"`` or ``"multiclass"``.
+    multiclass is detected unless ``task`` is ``"binary"`` or ``"multiclass"``. ``threshold``
+    is a number or a rule (``auto:youden``, ``fpr=0.01``…), chosen on ``threshold_from``
+    when given; ``curves`` names the curves to attach to ``report.curves`` (roc, pr,
+    calibration, det, efficiency), down-sampled for drawing.
     """
     from evalml_cli import evaluate, io
+    from evalml_cli import evaluate_curves as ec
+    from evalml_cli.kernels.curves import parse_threshold_rule
 
-    if not math.isfinite(threshold):
-        raise EvalmlError(f"--threshold must be a finite number, got {threshold}")
+    rule = parse_threshold_rule(str(threshold))
+    if rule.kind == "value":
+        threshold = rule.target
+    if not math.isfinite(lumi_scale) or lumi_scale <= 0:
+        raise EvalmlError(f"--lumi-scale must be a positive number, got {lumi_scale}")
+    tpr_levels = ec.parse_levels(tpr_at_fpr, "--tpr-at-fpr")
+    fpr_levels = ec.parse_levels(fpr_at_tpr, "--fpr-at-tpr")
+    if bins is not None:
+        from evalml_cli.kernels.calibration import parse_bins
+
+        parse_bins(bins)
     if task not in (None, "binary", "multiclass"):
         raise EvalmlError(f"task must be 'binary' or 'multiclass', got {task!r}")
     if normalize not in (None, "true", "pred", "all"):
@@ -105,31 +128,142 @@ def classify(
         raise EvalmlError(f"top_k must be at least 1, got {top_k}")
     from evalml_cli import engine as engines
 
-    report = engines.evaluate(
-        data, "classify", dict(target=target, score=score, weight=weight, pos_label=pos_label, drop_invalid=drop_invalid,
-                               pred=pred, task=task, classes=classes, sep=sep, decimal=decimal),
-        dict(threshold=threshold, top_k=top_k, normalize=normalize, normalize_scores=normalize_scores,
-             show_classes=show_classes),
-        memory_limit=memory_limit, engine=engine, scheduler=scheduler, progress=progress)
-    if report is not None:
-        return _classify_warnings(report, pos_label=pos_label, threshold=threshold, top_k=top_k, normalize=normalize,
-                                  normalize_scores=normalize_scores, show_classes=show_classes)
+    whole_only = [name for name, given in (
+        ("a --threshold rule", rule.kind != "value"), ("--threshold-from", threshold_from is not None),
+        ("--tpr-at-fpr", bool(tpr_levels)), ("--fpr-at-tpr", bool(fpr_levels)), ("--hep", hep),
+        ("--overtraining", overtraining is not None), ("--bins", bins is not None), ("curves or plots", bool(curves)),
+    ) if given]
+    if whole_only and engine != "local":
+        raise EvalmlError(f"{', '.join(whole_only)} need(s) all rows in memory: not available with --engine {engine}",
+                          hint="use --engine local")
+    if not whole_only:  # these read the input in memory (a documented fallback)
+        report = engines.evaluate(
+            data, "classify", dict(target=target, score=score, weight=weight, pos_label=pos_label,
+                                   drop_invalid=drop_invalid, pred=pred, task=task, classes=classes, sep=sep,
+                                   decimal=decimal),
+            dict(threshold=threshold, top_k=top_k, normalize=normalize, normalize_scores=normalize_scores,
+                 show_classes=show_classes),
+            memory_limit=memory_limit, engine=engine, scheduler=scheduler, progress=progress)
+        if report is not None:
+            return _engine_warnings(report, pos_label=pos_label, threshold=threshold, top_k=top_k, normalize=normalize,
+                                    normalize_scores=normalize_scores, show_classes=show_classes)
     data_ = io.read_classification(_source(data), target=target, score=score, weight=weight, pos_label=pos_label,
                                    drop_invalid=drop_invalid, pred=pred, task=task,
                                    classes=classes, sep=sep, decimal=decimal)
+    def read(source, option):
+        return io.read_classification(_source(source), target=target, score=score, weight=weight, pos_label=pos_label,
+                                      drop_invalid=drop_invalid, pred=pred, task="binary", classes=classes, sep=sep,
+                                      decimal=decimal)
+
     if isinstance(data_, io.BinaryData):
-        report = evaluate.classify_binary(data_, threshold)
-    else:
-        report = evaluate.classify_multiclass(
-            data_, top_k=top_k, normalize=normalize, normalize_scores=normalize_scores, show_classes=show_classes,
-        )
-    return _classify_warnings(report, pos_label=pos_label, threshold=threshold, top_k=top_k, normalize=normalize,
-                              normalize_scores=normalize_scores, show_classes=show_classes)
+        from evalml_cli.kernels.binary import binary_update
+        from evalml_cli.kernels.curves import choose_threshold
+
+        state = binary_update(data_.y, data_.score, data_.weight)
+        chosen: float | None = threshold if rule.kind == "value" else None
+        why = ""
+        if rule.kind != "value":
+            basis = state if threshold_from is None else _state_of(read(threshold_from, "--threshold-from"))
+            chosen, why = choose_threshold(basis, rule)
+        report = evaluate.classify_binary(data_, chosen if chosen is not None else 0.5, state=state)
+        if rule.kind != "value":
+            inputs = {**report.inputs, "threshold": chosen, "threshold_rule": rule.text}
+            if threshold_from is not None:
+                inputs["threshold_from"] = threshold_from if isinstance(threshold_from, str) else "<data>"
+            report = replace(report, inputs=inputs)
+            report = ec.null_threshold_metrics(report, why) if chosen is None else report
+        elif threshold_from is not None:
+            report = report.with_warnings("--threshold-from is ignored with a fixed --threshold number "
+                                          "(give a rule such as auto:youden or fpr=0.01)")
+        if tpr_levels or fpr_levels:
+            report = ec.working_levels(report, state, tpr_levels, fpr_levels)
+        if hep:
+            report = ec.hep_metrics(report, state, chosen, lumi_scale)
+        if overtraining is not None:
+            report = ec.overtraining_metrics(report, read(overtraining, "--overtraining"), data_)
+        if bins is not None:
+            report = ec.calibration_metrics(report, data_, bins)
+        if curves:
+            report = replace(report, curves=ec.curves_block(data_, curves, bins=bins or 15, keep=[chosen]))
+        ignored = [name for name, given in (("--top-k", top_k is not None), ("--normalize", normalize is not None),
+                                            ("--normalize-scores", normalize_scores is not None),
+                                            ("--show-classes", show_classes != 20)) if given]
+        if ignored:
+            report = report.with_warnings(f"{', '.join(ignored)} {'is' if len(ignored) == 1 else 'are'} ignored "
+                                          "for binary data (multiclass only)")
+        return report
+    report = evaluate.classify_multiclass(
+        data_, top_k=top_k, normalize=normalize, normalize_scores=normalize_scores, show_classes=show_classes,
+    )
+    if pos_label is not None:
+        report = report.with_warnings("--pos-label is ignored for multiclass data")
+    if rule.kind != "value" or threshold != 0.5:
+        report = report.with_warnings("--threshold is ignored for multiclass data (the predicted class is the argmax)")
+    ignored = [name for name, given in (("--threshold-from", threshold_from is not None),
+                                        ("--tpr-at-fpr", bool(tpr_levels)), ("--fpr-at-tpr", bool(fpr_levels)),
+                                        ("--hep", hep), ("--overtraining", overtraining is not None)) if given]
+    if ignored:
+        report = report.with_warnings(f"{', '.join(ignored)} {'is' if len(ignored) == 1 else 'are'} ignored "
+                                      "for multiclass data (binary only)")
+    if bins is not None:
+        report = ec.calibration_metrics(report, data_, bins, normalize_scores)
+    if curves:
+        report = replace(report, curves=ec.curves_block(data_, curves, bins=bins or 15))
+    return report
 
 
-def _classify_warnings(report: Report, *, pos_label, threshold, top_k, normalize, normalize_scores,
-                       show_classes) -> Report:
-    """Options that do not apply to the detected task."""
+def _state_of(data_):
+    from evalml_cli.kernels.binary import binary_update
+
+    return binary_update(data_.y, data_.score, data_.weight)
+
+
+def curve(
+    data: Any,
+    *,
+    kind: str = "roc",
+    target: str | None = None,
+    score: str | None = None,
+    task: str | None = None,
+    weight: str | None = None,
+    pos_label: str | None = None,
+    drop_intermediate: bool = False,
+    points: int | None = None,
+    bins: str | int = 15,
+    classes: str | None = None,
+    drop_invalid: bool = False,
+    sep: str | None = None,
+    decimal: str | None = None,
+):
+    """The points of one curve, as ``evalml curve``: a :class:`evalml_cli.kernels.curves.Curve`
+    (``.columns`` name → array, ``.records()`` one dict per point). Multiclass data gives one
+    curve per class (one-vs-rest) with a ``class`` column.
+
+    >>> import pyarrow as pa
+    >>> t = pa.table({"y": [0, 0, 1, 1], "s": [0.1, 0.4, 0.35, 0.8]})
+    >>> curve(t, kind="roc", target="y", score="s").columns["tpr"].tolist()
+    [0.0, 0.5, 0.5, 1.0, 1.0]
+    """
+    from evalml_cli import evaluate_curves as ec
+    from evalml_cli import io
+    from evalml_cli.kernels.calibration import parse_bins
+
+    if kind not in ec.CURVE_KINDS:
+        raise EvalmlError(f"unknown curve kind {kind!r}", hint=f"use one of {', '.join(ec.CURVE_KINDS)}")
+    if points is not None and points < 2:
+        raise EvalmlError(f"--points must be at least 2, got {points}")
+    if task not in (None, "binary", "multiclass"):
+        raise EvalmlError(f"task must be 'binary' or 'multiclass', got {task!r}")
+    parse_bins(bins)
+    data_ = io.read_classification(_source(data), target=target, score=score, weight=weight, pos_label=pos_label,
+                                   drop_invalid=drop_invalid, task=task, classes=classes, sep=sep, decimal=decimal)
+    c = ec.curve_of(data_, kind, drop_intermediate=drop_intermediate, points=points, bins=bins)
+    return replace(c, notes=(*data_.notes, *getattr(data_, "warnings", ())))
+
+
+def _engine_warnings(report: Report, *, pos_label, threshold, top_k, normalize, normalize_scores,
+                     show_classes) -> Report:
+    """Options that do not apply to the detected task (a report of the batched engines)."""
     from evalml_cli import metrics
 
     if report.task == metrics.BINARY:

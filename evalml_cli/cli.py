@@ -18,7 +18,9 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from evalml_cli import __version__
+from evalml_cli.commands import check as _check
 from evalml_cli.commands import classify as _classify
+from evalml_cli.commands import curve as _curve
 from evalml_cli.commands import regress as _regress
 
 try:  # typer ≥ 0.24 vendors click as typer._click; older typer uses click itself
@@ -161,10 +163,13 @@ def _command(name: str, func, short: str, examples: str, *tasks: str, per_class:
 
 _command("classify", _classify.classify, "Binary and multiclass classification metrics.", _classify.EXAMPLES,
          "binary", "multiclass", per_class=True)
+_command("curve", _curve.curve, "Points of a ROC, PR, calibration, DET or efficiency curve.", _curve.EXAMPLES)
 _command("regress", _regress.regress, "Regression metrics; χ² with σ or a covariance, pulls.",
          _regress.REGRESS_EXAMPLES, "regression")
 _command("density", _regress.density, "NLL of samples; KL and JS between histograms.", _regress.DENSITY_EXAMPLES,
          "density")
+app.command("check", cls=EvalmlCommand, short_help="Run the evaluations declared in [tool.evalml]; one summary.",
+            epilog="\b\nExamples:\n" + _check.EXAMPLES.strip("\n"))(_check.check)
 
 
 def _prepare_streams() -> None:

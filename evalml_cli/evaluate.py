@@ -43,8 +43,9 @@ def suspicious_scores(distinct: "np.ndarray", threshold: float, roc_auc: float |
 
 
 @quiet_numpy
-def classify_binary(data: io.BinaryData, threshold: float = 0.5) -> Report:
-    """Every binary metric of ``data`` at ``score >= threshold``.
+def classify_binary(data: io.BinaryData, threshold: float = 0.5, *, state=None) -> Report:
+    """Every binary metric of ``data`` at ``score >= threshold`` (``state``: its BinaryState when
+    the caller already built it — the one sort is not repeated).
 
     Examples
     --------
@@ -54,7 +55,8 @@ def classify_binary(data: io.BinaryData, threshold: float = 0.5) -> Report:
     >>> classify_binary(d).metrics["roc_auc"]
     0.75
     """
-    state = binary_update(data.y, data.score, data.weight)
+    if state is None:
+        state = binary_update(data.y, data.score, data.weight)
     from evalml_cli.report import finite_or_none
 
     n_pos = int(data.y.sum())

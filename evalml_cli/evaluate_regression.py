@@ -87,7 +87,7 @@ def regress(data: RegressionData, n_params: int = 0, quantile: float = 0.5) -> R
         # The decomposition's check, side by side with the mean replica MSE (expected_mse).
         ms.set("bias2_plus_variance", bv.values["bias2"] + bv.values["variance"], bv.reasons.get("bias2"))
     return regression_report(ms, data, n=int(data.y.shape[0]), n_preds=n_preds, n_params=n_params, quantile=quantile,
-                             warnings=warnings, pulls=Pulls(data.rows, residual, pulls) if pulls is not None else None)
+                             warnings=warnings, pulls=Pulls(data.rows, residual, pulls, mean_pred))
 
 
 def regression_report(ms, data: RegressionData, *, n: int, n_preds: int, n_params: int, quantile: float,

@@ -72,6 +72,14 @@ _NEEDS: dict[str, str] = {
     **dict.fromkeys(("nll", "mean_nll", "bits_per_sample"), "it needs --likelihood COL"),
     **dict.fromkeys(("kl_divergence", "kl_divergence_reverse", "js_divergence"), "it needs --p COL and --q COL"),
     "pinball_loss": "add --quantile Q",
+    **dict.fromkeys(("tpr_at_fpr", "fpr_at_tpr"), "write it with a level in brackets, e.g. tpr_at_fpr[0.01], "
+                    "and add --tpr-at-fpr / --fpr-at-tpr"),
+    **dict.fromkeys(("signal_efficiency", "background_efficiency", "background_rejection", "s", "b", "significance",
+                     "asimov_significance", "max_significance", "max_significance_threshold",
+                     "max_asimov_significance", "max_asimov_threshold"), "add --hep"),
+    **dict.fromkeys(("ks_signal_statistic", "ks_signal_pvalue", "ks_background_statistic", "ks_background_pvalue"),
+                    "add --overtraining TRAIN_FILE"),
+    **dict.fromkeys(("ece", "mce"), "add --bins N"),
 }
 
 
@@ -202,7 +210,7 @@ def parse(
             raise malformed("empty [ ]")
         if scope in ("delta", "gap"):
             raise malformed(f"{scope}.METRIC takes no [CLASS]")
-        allowed = per_class or set()
+        allowed = (per_class or set()) | (set(_LEVELS) & known)
         if name not in allowed:
             what = ", ".join(sorted(allowed)) if allowed else "none for this command"
             raise EvalmlError(f"--require {_quote(expr)}: {name!r} has no per-class values",
@@ -299,6 +307,8 @@ def _metric(view: _View, req: Requirement, where: str) -> tuple[Any, str]:
                               hint=_NEEDS.get(req.name, "the options given do not produce it"))
         value = view.metrics[req.name]
         bound_key = req.name
+    elif req.name in _LEVELS:
+        value, bound_key = _level(view, req, q, where)
     else:
         if view.per_class is None:
             raise EvalmlError(f"--require {q}: a {view.task} report has no per-class values{where}",
@@ -324,6 +334,28 @@ def _metric(view: _View, req: Requirement, where: str) -> tuple[Any, str]:
         raise EvalmlError(f"--require {q}: no confidence interval for {bound_key}{where}",
                           hint=f"metrics with intervals: {_names(view.intervals)}")
     return view.intervals[bound_key].get(req.field), "the interval is undefined on this data"
+
+
+#: Metrics computed at levels named in brackets (``tpr_at_fpr[0.01]``): flat keys of ``metrics``.
+_LEVELS = {"tpr_at_fpr": "--tpr-at-fpr", "fpr_at_tpr": "--fpr-at-tpr"}
+
+
+def _level(view: _View, req: Requirement, q: str, where: str) -> tuple[Any, str]:
+    """The flat metrics key ``NAME[X]`` whose level equals ``req.cls`` as a number (0.010 = 0.01)."""
+    try:
+        x = float(req.cls)
+    except ValueError:
+        raise EvalmlError(f"--require {q}: {req.name}[{req.cls}] needs a number in the brackets",
+                          hint=f"e.g. {req.name}[0.01]") from None
+    for key in view.metrics:
+        if key.startswith(req.name + "[") and key.endswith("]"):
+            try:
+                if float(key[len(req.name) + 1:-1]) == x:
+                    return view.metrics[key], key
+            except ValueError:
+                continue
+    raise EvalmlError(f"--require {q}: this run does not compute {req.name}[{req.cls}]{where}",
+                      hint=f"add {_LEVELS[req.name]} {req.cls} (binary data)")
 
 
 def _lookup(report: Report, req: Requirement) -> tuple[Any, str]:

@@ -78,6 +78,16 @@ _set("regression", "p_value chi2_per_ndof", interval="bootstrap")
 _set("regression", "cond_number", kernel="regression.chi2_cholesky", merge="rows", interval=None)
 _set("regression", "n_replicas bias2 variance expected_mse bias2_plus_variance", kernel="regression.bias_variance")
 _set("density", "kl_divergence kl_divergence_reverse js_divergence", kernel="density.kl", merge="rows")
+_set("binary", "tpr_at_fpr", kernel="curves.tpr_at_fpr", merge="bound", interval=None)
+_set("binary", "fpr_at_tpr", kernel="curves.fpr_at_tpr", merge="bound", interval=None)
+_set("binary", "signal_efficiency background_efficiency background_rejection s b significance asimov_significance",
+     kernel="hep.hep_at", interval=None)
+_set("binary", "max_significance max_significance_threshold max_asimov_significance max_asimov_threshold",
+     kernel="hep.hep_max", merge="bound", interval=None)
+_set("binary", "ks_signal_statistic ks_signal_pvalue ks_background_statistic ks_background_pvalue",
+     kernel="hep.overtraining", merge="rows", interval=None)
+_set("binary", "ece mce", kernel="calibration.calibration_errors")
+_set("multiclass", "ece mce", kernel="calibration.multiclass_calibration_errors")
 
 
 BINARY = "binary"
@@ -108,6 +118,29 @@ REGISTRY: tuple[Metric, ...] = (
     _m(BINARY, "log_loss", False, "value",
        "−Σ w [y ln p + (1−y) ln(1−p)] / Σ w, p clipped to [ε, 1−ε], ε = 2.22e-16"),
     _m(BINARY, "brier", False, "value", "Σ w (p − y)² / Σ w"),
+    _m(BINARY, "tpr_at_fpr", True, "ratio",
+       "tpr_at_fpr[X]: the largest TPR over thresholds with FPR ≤ X (exact, no interpolation; --tpr-at-fpr X)"),
+    _m(BINARY, "fpr_at_tpr", False, "ratio",
+       "fpr_at_tpr[X]: the smallest FPR over thresholds with TPR ≥ X (exact, no interpolation; --fpr-at-tpr X)"),
+    _m(BINARY, "signal_efficiency", True, "ratio", "TP / P (= recall) at the threshold (--hep)"),
+    _m(BINARY, "background_efficiency", False, "ratio", "FP / N (= FPR) at the threshold (--hep)"),
+    _m(BINARY, "background_rejection", True, "value", "1 / background_efficiency (null when FPR = 0; --hep)"),
+    _m(BINARY, "s", None, "value", "L · Σ w over signal rows with score ≥ T (weighted TP × --lumi-scale L)"),
+    _m(BINARY, "b", None, "value", "L · Σ w over background rows with score ≥ T (weighted FP × L)"),
+    _m(BINARY, "significance", True, "value", "s / √b (null when b ≤ 0)"),
+    _m(BINARY, "asimov_significance", True, "value", "√(2((s + b)·ln(1 + s/b) − s)) (null when b ≤ 0)"),
+    _m(BINARY, "max_significance", True, "value", "max over thresholds of s / √b (b > 0)"),
+    _m(BINARY, "max_significance_threshold", None, "value", "the (largest) threshold where max_significance is reached"),
+    _m(BINARY, "max_asimov_significance", True, "value", "max over thresholds of asimov_significance (b > 0)"),
+    _m(BINARY, "max_asimov_threshold", None, "value", "the (largest) threshold where max_asimov_significance is reached"),
+    _m(BINARY, "ks_signal_statistic", None, "value",
+       "sup |F_train − F_test| of the signal score distributions (--overtraining)"),
+    _m(BINARY, "ks_signal_pvalue", True, "value", "two-sample Kolmogorov–Smirnov p-value, signal train vs test"),
+    _m(BINARY, "ks_background_statistic", None, "value", "sup |F_train − F_test| of the background scores"),
+    _m(BINARY, "ks_background_pvalue", True, "value", "two-sample KS p-value, background train vs test"),
+    _m(BINARY, "ece", False, "value",
+       "Σ_b (W_b / W)·|fraction positive_b − mean score_b| over --bins bins of the positive-class probability"),
+    _m(BINARY, "mce", False, "value", "max_b |fraction positive_b − mean score_b| over non-empty bins"),
     _m(MULTICLASS, "accuracy", True, "ratio", "Σ w [ŷ = y] / Σ w  (trace of the confusion matrix / total)"),
     _m(MULTICLASS, "balanced_accuracy", True, "ratio", "mean over classes with support of recallₖ"),
     _m(MULTICLASS, "mcc", True, "ratio",
@@ -129,6 +162,9 @@ REGISTRY: tuple[Metric, ...] = (
     _m(MULTICLASS, "roc_auc_ovo_macro", True, "ratio",
        "Hand & Till: mean over class pairs (j, k) of ½[AUC(j vs k, score j) + AUC(k vs j, score k)]"),
     _m(MULTICLASS, "roc_auc_ovo_weighted", True, "ratio", "pair AUCs weighted by the pair's prevalence"),
+    _m(MULTICLASS, "ece", False, "value",
+       "Σ_b (W_b / W)·|accuracy_b − mean confidence_b| over --bins bins of the top-label confidence"),
+    _m(MULTICLASS, "mce", False, "value", "max_b |accuracy_b − mean confidence_b| over non-empty bins"),
     _m(REGRESSION, "mse", False, "value", "Σ w r² / Σ w, r = target − prediction"),
     _m(REGRESSION, "rmse", False, "value", "√mse"),
     _m(REGRESSION, "mae", False, "value", "Σ w |r| / Σ w"),
@@ -176,7 +212,9 @@ def names_for(*tasks: str) -> set[str]:
 
 
 def lookup(task: str, name: str) -> Metric | None:
-    return BY_TASK.get(task, {}).get(name)
+    """The entry of ``name``; a level key ``tpr_at_fpr[0.01]`` finds ``tpr_at_fpr``."""
+    table = BY_TASK.get(task, {})
+    return table.get(name) or (table.get(name.split("[", 1)[0]) if name.endswith("]") else None)
 
 
 def count_names(task: str) -> frozenset[str]:

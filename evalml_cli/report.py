@@ -135,7 +135,8 @@ class Pulls:
 
     rows: Any  # 1-based file row of each kept row
     residuals: Any
-    pulls: Any
+    pulls: Any  # None without uncertainties
+    predictions: Any = None  # the (mean) prediction of each kept row, for --plot residuals
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ PARSER_ERRORS = [
     (["classify", BINARY, "--thresh", "3"], "no such option --thresh", "did you mean --threshold"),
     (["classify", BINARY, "--treshold", "3"], "no such option --treshold", "--threshold?"),
     (["classify", BINARY, "--format", "csv"], "'csv' is not one of 'table', 'json', 'markdown'", "evalml classify --help"),
-    (["classify", BINARY, "-T", "abc"], "'abc' is not a valid float", "evalml classify --help"),
+    (["classify", BINARY, "-T", "abc"], "invalid threshold 'abc'", "auto:youden"),
     (["classify", BINARY, "--top-k", "0"], "0 is not in the range x>=1", "evalml classify --help"),
     (["regress", FIT, "--n-params", "1.5"], "'1.5' is not a valid int", "evalml regress --help"),
     (["classify", BINARY, "-r"], "option '-r' requires an argument", "evalml classify --help"),
@@ -151,7 +151,7 @@ def test_a_gate_error_exits_2_before_the_report_is_written(invoke, tmp_path, mon
     def impossible(report, reqs):
         raise EvalmlError("recall[electron] can never be evaluated", hint="no class 'electron'")
 
-    monkeypatch.setattr(gates, "check", impossible)
+    monkeypatch.setattr(gates, "evaluate", impossible)
     out = tmp_path / "r.json"
     code, stdout, err = invoke("classify", BINARY, "-o", str(out), "-r", "recall>=0.5")
     assert code == 2 and not out.exists() and stdout == ""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -340,37 +339,4 @@ def test_missing_toml_parser_on_python_310_is_a_clear_error(monkeypatch, tmp_pat
     with pytest.raises(EvalmlError, match="pip install tomli"):
         load_config(write(tmp_path / "pyproject.toml", GOOD))
 
-
-# --- docs/ci-recipes.md ---------------------------------------------------------------------
-
-RECIPES = (Path(__file__).resolve().parents[1] / "docs" / "ci-recipes.md").read_text()
-
-
-def _blocks(lang: str) -> list[str]:
-    import re
-
-    return re.findall(rf"```{lang}\n(.*?)```", RECIPES, re.S)
-
-
-def test_recipe_config_loads_and_its_files_exist(tmp_path):
-    (toml,) = _blocks("toml")
-    root = Path(__file__).resolve().parents[1]
-    # The config sits at the repository root in the recipe: load it as if it did.
-    cfg = load_config(write(tmp_path / "pyproject.toml", toml.replace('"sample_data/', f'"{root}/sample_data/')))
-    assert [e.name for e in cfg.evaluations] == ["test-auc", "species", "fit"]
-    for e in cfg.evaluations:
-        assert Path(e.options["file"]).is_file(), e.options["file"]
-    assert cfg.evaluations[0].max_drop == {"roc_auc": 0.005}
-
-
-def test_recipe_yaml_blocks_are_valid_yaml():
-    yaml = pytest.importorskip("yaml")
-    blocks = _blocks("yaml")
-    assert len(blocks) == 4
-    for block in blocks:
-        doc = yaml.safe_load(textwrap.dedent(block))  # the step fragment is indented as in a workflow
-        assert doc
-    workflow = yaml.safe_load(blocks[0])
-    steps = workflow["jobs"]["evaluate"]["steps"]
-    assert any('--summary "$GITHUB_STEP_SUMMARY"' in s.get("run", "") for s in steps)
-    assert yaml.safe_load(blocks[2])["evalml"]["artifacts"]["reports"]["junit"] == "evalml-junit.xml"
+# The README's CI recipes (config block, YAML, commands) are tested in tests/test_recipes.py.

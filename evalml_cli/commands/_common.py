@@ -17,12 +17,16 @@ class Format(str, Enum):
     table = "table"
     json = "json"
     markdown = "markdown"
+    junit = "junit"
+    tsv = "tsv"
+    html = "html"
 
 
 FormatOpt = Annotated[
     Optional[Format],
-    typer.Option("--format", "-f", help="Output format: table (default), json or markdown. "
-                 "With --output and no --format, chosen from the extension (.json, .md)."),
+    typer.Option("--format", "-f", help="Output format: table (default), json, markdown, junit (one test case per gate), tsv "
+                 "(metric<TAB>value lines) or html (one self-contained page with figures). With --output and no --format, "
+                 "chosen from the extension (.json, .md, .xml, .tsv, .html)."),
 ]
 OutputOpt = Annotated[
     Optional[str],
@@ -53,6 +57,32 @@ SchedulerOpt = Annotated[
     Optional[str], typer.Option("--scheduler", metavar="ADDRESS",
                                 help="With --engine dask: the scheduler address, e.g. tcp://10.0.0.5:8786 "
                                 "(default: a local cluster of 2 workers).")
+]
+PlotOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--plot", metavar="[KIND=]PATH",
+                 help="Write a figure (PNG, SVG or PDF by extension); the kind (roc, pr, calibration, det, efficiency, "
+                 "confusion, residuals, pulls) comes from the file name or KIND=PATH. Repeatable."),
+]
+BaselineOpt = Annotated[
+    Optional[str],
+    typer.Option("--baseline", metavar="REPORT.json",
+                 help="Compare with a saved JSON report: each metric's change and direction (better/worse)."),
+]
+MaxDropOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--max-drop", metavar="METRIC=X",
+                 help="Gate against --baseline: fails when a higher-is-better METRIC fell by more than X. Repeatable."),
+]
+MaxRiseOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--max-rise", metavar="METRIC=X",
+                 help="Gate against --baseline: fails when a loss (lower is better) rose by more than X. Repeatable."),
+]
+SummaryOpt = Annotated[
+    Optional[str],
+    typer.Option("--summary", metavar="PATH",
+                 help="Also append the Markdown report to PATH (e.g. \"$GITHUB_STEP_SUMMARY\"), whatever --format says."),
 ]
 DropInvalidOpt = Annotated[
     bool, typer.Option("--drop-invalid", help="Skip rows with a missing, NaN or inf value instead of failing; the count is reported.")
@@ -121,7 +151,23 @@ def resolve_format(fmt: Format | None, output: str | None) -> str:
             return "json"
         if low.endswith((".md", ".markdown")):
             return "markdown"
+        if low.endswith((".html", ".htm")):
+            return "html"
+        if low.endswith(".xml"):
+            return "junit"
+        if low.endswith(".tsv"):
+            return "tsv"
     return "table"
+
+
+def figures(plot: list[str] | None, fmt: Format | None, output: str | None):
+    """The ``--plot`` files and HTML figures of a run (evalml_cli/figures.py); a bad value exits 2."""
+    from evalml_cli.figures import Figures
+
+    try:
+        return Figures(plot, html=resolve_format(fmt, output) == "html")
+    except EvalmlError as exc:
+        raise fail(exc) from None
 
 
 def fail(exc: EvalmlError) -> typer.Exit:
@@ -158,6 +204,12 @@ def run(
     inputs: dict[str, str | None] | None = None,
     side_outputs: dict[str, str | None] | None = None,
     side_files: Callable[[object], list[tuple[str, str, str]]] | None = None,
+    tasks: tuple[str, ...] = (),
+    baseline: str | None = None,
+    max_drop: list[str] | None = None,
+    max_rise: list[str] | None = None,
+    summary: str | None = None,
+    classname: str = "evalml",
 ) -> None:
     """Run one command end to end and exit with the contract's code.
 
@@ -169,7 +221,11 @@ def run(
     inputs : option → path of every file read (never overwritten).
     side_outputs : option → path of extra files (``--pulls``); ``side_files(report)`` gives
         their ``(path, text, option)``.
+    tasks, baseline, max_drop, max_rise, summary, classname : ``--baseline`` and its gates
+        (checked against the command's metric ``tasks``), ``--summary``, and the JUnit classname
+        (see evalml_cli/ci.py).
     """
+    from evalml_cli import ci
     from evalml_cli import gates
     from evalml_cli.output import check_destinations, write_all
     from evalml_cli.render import render_text
@@ -177,31 +233,41 @@ def run(
     side_outputs = {k: v for k, v in (side_outputs or {}).items() if v is not None}
     try:
         reqs = gates.parse_all(requires, known, per_class)
+        limits = ci.parse_limits(max_drop, max_rise, tasks)
         to_stdout = [opt for opt, p in side_outputs.items() if p == "-"]
         if output == "-" or (output is None and not quiet):
             to_stdout.append("the report")
         if len(to_stdout) > 1:
             raise EvalmlError(f"{' and '.join(to_stdout)} would both go to standard output",
                               hint="give --output FILE, or --quiet to drop the report")
-        check_destinations({"--output": output, **side_outputs}, inputs or {})
+        check_destinations({"--output": output, "--summary": summary, **side_outputs}, inputs or {})
+        if summary is not None:
+            ci.check_summary(summary)
+        saved = ci.prepare_baseline(baseline, limits)
         report = build()
-        failures = gates.check(report, reqs)
+        outcomes = list(gates.evaluate(report, reqs))
+        report, more = ci.apply_baseline(report, saved, baseline, limits)
+        outcomes += more
+        failures = [o.message for o in outcomes if not o.passed]
         kind = resolve_format(fmt, output)
         if not quiet:
             for note in report.notes:
                 _err(f"evalml: {note}")
         files = list(side_files(report)) if side_files is not None else []
         if output is not None and output != "-":
-            files.append((output, render_text(report, kind, width=100), "--output"))
+            files.append((output, render_text(report, kind, width=100, outcomes=outcomes, classname=classname), "--output"))
         stdout_files = [f for f in files if f[0] == "-"]
         write_all([f for f in files if f[0] != "-"])
+        if summary is not None:
+            ci.append_summary(summary, render_text(report, "markdown"))
         for _, text, _ in stdout_files:
             _stdout(text)
         if output is not None and output != "-":
             if not quiet:
                 _err(f"evalml: wrote {kind} report to {output}")
         elif output == "-" or not quiet:
-            text = _table_for_stdout(report, render_text) if kind == "table" else render_text(report, kind)
+            text = (_table_for_stdout(report, render_text) if kind == "table"
+                    else render_text(report, kind, outcomes=outcomes, classname=classname))
             _stdout(text)
     except EvalmlError as exc:
         raise fail(exc) from None

@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from evalml_cli.commands._common import (
-    DropInvalidOpt, EngineOpt, MemoryLimitOpt, SchedulerOpt, FormatOpt, OutputOpt, QuietOpt, RequireOpt, WeightOpt, run,
+    BaselineOpt, DropInvalidOpt, EngineOpt, FormatOpt, MaxDropOpt, MaxRiseOpt, MemoryLimitOpt, OutputOpt, PlotOpt,
+    QuietOpt, RequireOpt, SchedulerOpt, SummaryOpt, WeightOpt, figures, run,
 )  # fmt: skip
 
 
@@ -19,6 +20,10 @@ EXAMPLES = """
   evalml classify events.parquet -t process -s bdt -w weight --pos-label signal
   evalml classify multi.csv -t label -s 'p_*' --top-k 3 -r 'recall[electron]>=0.9'
   cat preds.csv | evalml classify - -f markdown >> "$GITHUB_STEP_SUMMARY"
+  evalml classify test.csv --threshold auto:youden --plot roc.png --plot pr.svg
+  evalml classify test.csv --tpr-at-fpr 0.01,0.001 -r 'tpr_at_fpr[0.01]>=0.3'
+  evalml classify events.parquet -w weight --hep --lumi-scale 2.5 --overtraining train.parquet
+  evalml classify test.csv -f html -o report.html
 """
 
 
@@ -51,7 +56,25 @@ def classify(
     weight: WeightOpt = None,
     pos_label: Annotated[Optional[str], typer.Option("--pos-label", metavar="VALUE",
                          help="Target value of the positive class (needed unless labels are 0/1, -1/1 or booleans).")] = None,
-    threshold: Annotated[float, typer.Option("--threshold", "-T", metavar="T", help="A row is predicted positive when score >= T.")] = 0.5,
+    threshold: Annotated[str, typer.Option("--threshold", "-T", metavar="T|RULE",
+                         help="A row is predicted positive when score >= T. Or a rule choosing T among the distinct "
+                         "scores: auto:youden, auto:f1, auto:mcc (the maximum; ties → the largest T), fpr=X (smallest T "
+                         "with FPR <= X), tpr=X (largest T with TPR >= X), precision=X (smallest T with precision >= X).")] = "0.5",
+    threshold_from: Annotated[Optional[str], typer.Option("--threshold-from", metavar="FILE",
+                              help="Choose the --threshold rule's T on this (validation) file, evaluate on FILE.")] = None,
+    tpr_at_fpr: Annotated[Optional[str], typer.Option("--tpr-at-fpr", metavar="X[,X…]",
+                          help="Report tpr_at_fpr[X]: the largest TPR over thresholds with FPR <= X (exact).")] = None,
+    fpr_at_tpr: Annotated[Optional[str], typer.Option("--fpr-at-tpr", metavar="X[,X…]",
+                          help="Report fpr_at_tpr[X]: the smallest FPR over thresholds with TPR >= X (exact).")] = None,
+    hep: Annotated[bool, typer.Option("--hep", help="Physics metrics: signal/background efficiency, background rejection, "
+                   "s, b, s/√b, Asimov significance and their maxima over thresholds.")] = False,
+    lumi_scale: Annotated[float, typer.Option("--lumi-scale", metavar="L", help="--hep: multiply s and b by L.")] = 1.0,
+    overtraining: Annotated[Optional[str], typer.Option("--overtraining", metavar="TRAIN_FILE",
+                            help="KS test of the score distributions, train vs FILE, per class "
+                            "(ks_signal_pvalue, ks_background_pvalue).")] = None,
+    bins: Annotated[Optional[str], typer.Option("--bins", metavar="N|quantile:N",
+                    help="Report ece and mce over N bins (equal-width on [0, 1]; quantile:N for equal mass).")] = None,
+    plot: PlotOpt = None,
     top_k: Annotated[Optional[int], typer.Option("--top-k", min=1, metavar="K",
                      help="Multiclass: also report top_k_accuracy (true class among the K highest scores).")] = None,
     normalize: Annotated[Optional[Normalize], typer.Option("--normalize",
@@ -73,21 +96,32 @@ def classify(
     output: OutputOpt = None,
     quiet: QuietOpt = False,
     require: RequireOpt = None,
+    baseline: BaselineOpt = None,
+    max_drop: MaxDropOpt = None,
+    max_rise: MaxRiseOpt = None,
+    summary: SummaryOpt = None,
 ) -> None:
     """Binary or multiclass classification metrics: confusion matrix, accuracy, precision, recall, F1, MCC, ROC AUC, average precision, log loss, Brier; per-class tables, top-k, OvR/OvO AUC."""
     from evalml_cli import metrics
 
+    fig = figures(plot, fmt, output)
+
     def build():
         from evalml_cli import api
 
-        return api.classify(
+        return fig.finish(api.classify(
             path, target=target, score=score, pred=pred, task=task.value if task else None, weight=weight,
             pos_label=pos_label, threshold=threshold, top_k=top_k, normalize=normalize.value if normalize else None,
             normalize_scores=normalize_scores.value if normalize_scores else None, show_classes=show_classes,
-            drop_invalid=drop_invalid, classes=classes, sep=sep, decimal=decimal,
+            drop_invalid=drop_invalid, classes=classes, sep=sep, decimal=decimal, threshold_from=threshold_from,
+            tpr_at_fpr=tpr_at_fpr, fpr_at_tpr=fpr_at_tpr, hep=hep, lumi_scale=lumi_scale, overtraining=overtraining,
+            bins=bins, curves=fig.curves(("roc", "pr", "calibration")),
             memory_limit=memory_limit, engine=engine or "local", scheduler=scheduler, progress=not quiet,
-        )
+        ))
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require,
         known=metrics.names_for(metrics.BINARY, metrics.MULTICLASS), per_class=set(metrics.PER_CLASS_NAMES),
-        inputs={"FILE": path})
+        inputs={"FILE": path, "--threshold-from": threshold_from, "--overtraining": overtraining},
+        side_outputs=fig.outputs, side_files=fig.files,
+        tasks=(metrics.BINARY, metrics.MULTICLASS), classname=f"classify {path}",
+        baseline=baseline, max_drop=max_drop, max_rise=max_rise, summary=summary)

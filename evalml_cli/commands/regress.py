@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 import typer
 
 from evalml_cli.commands._common import (
-    DropInvalidOpt, EngineOpt, MemoryLimitOpt, SchedulerOpt, FormatOpt, OutputOpt, QuietOpt, RequireOpt, WeightOpt, fail, run,
+    BaselineOpt, DropInvalidOpt, EngineOpt, FormatOpt, MaxDropOpt, MaxRiseOpt, MemoryLimitOpt, OutputOpt, PlotOpt,
+    QuietOpt, RequireOpt, SchedulerOpt, SummaryOpt, WeightOpt, fail, figures, run,
 )  # fmt: skip
 
 REGRESS_EXAMPLES = """
@@ -50,6 +51,7 @@ def regress(
     n_params: Annotated[int, typer.Option("--n-params", min=0, metavar="N",
                         help="Fitted parameters: ndof = n − N for chi2_per_ndof and p_value.")] = 0,
     quantile: Annotated[float, typer.Option("--quantile", metavar="Q", help="Quantile q in (0, 1) of pinball_loss.")] = 0.5,
+    plot: PlotOpt = None,
     pulls: Annotated[Optional[str], typer.Option("--pulls", metavar="PATH",
                      help="Write per-row residual and pull (CSV: row,residual,pull), like --output; '-' is stdout.")] = None,
     sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
@@ -62,6 +64,10 @@ def regress(
     output: OutputOpt = None,
     quiet: QuietOpt = False,
     require: RequireOpt = None,
+    baseline: BaselineOpt = None,
+    max_drop: MaxDropOpt = None,
+    max_rise: MaxRiseOpt = None,
+    summary: SummaryOpt = None,
 ) -> None:
     """Regression metrics: MSE, RMSE, MAE, R², bias; χ² with σ or a full covariance, p-value and pulls; bias–variance across replicas."""
     from evalml_cli import metrics
@@ -73,20 +79,26 @@ def regress(
     except EvalmlError as exc:
         raise fail(exc) from None
 
+    fig = figures(plot, fmt, output)
+
     def build():
         from evalml_cli import api
 
-        return api.regress(path, target=target, pred=pred, weight=weight, sigma=sigma, cov=cov, corr=corr,
-                           n_params=n_params, quantile=quantile, drop_invalid=drop_invalid, sep=sep, decimal=decimal,
-                           memory_limit=memory_limit, engine=engine or "local", scheduler=scheduler, progress=not quiet,
-                           pulls=pulls is not None)
+        return fig.finish(api.regress(path, target=target, pred=pred, weight=weight, sigma=sigma, cov=cov, corr=corr,
+                                      n_params=n_params, quantile=quantile, drop_invalid=drop_invalid, sep=sep,
+                                      decimal=decimal, memory_limit=memory_limit,
+                                      engine=engine or "local", scheduler=scheduler, progress=not quiet,
+                                      pulls=pulls is not None))
 
     def side_files(report):
         # Written together with --output: both temp files first, then both renames.
         return [(pulls, _pulls_csv(report.pulls.rows, report.pulls.residuals, report.pulls.pulls), "--pulls")] if pulls is not None else []
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require, known=metrics.names_for(metrics.REGRESSION),
-        inputs={"FILE": path, "--cov": cov, "--corr": corr}, side_outputs={"--pulls": pulls}, side_files=side_files)
+        inputs={"FILE": path, "--cov": cov, "--corr": corr}, side_outputs={"--pulls": pulls, **fig.outputs},
+        side_files=lambda r: side_files(r) + fig.files(r),
+        tasks=(metrics.REGRESSION,), classname=f"regress {path}",
+        baseline=baseline, max_drop=max_drop, max_rise=max_rise, summary=summary)
 
 
 def density(
@@ -106,6 +118,10 @@ def density(
     output: OutputOpt = None,
     quiet: QuietOpt = False,
     require: RequireOpt = None,
+    baseline: BaselineOpt = None,
+    max_drop: MaxDropOpt = None,
+    max_rise: MaxRiseOpt = None,
+    summary: SummaryOpt = None,
 ) -> None:
     """Density metrics: negative log-likelihood of samples, or KL and Jensen–Shannon divergences between two histograms."""
     from evalml_cli import metrics
@@ -125,4 +141,5 @@ def density(
                            scheduler=scheduler, progress=not quiet)
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require, known=metrics.names_for(metrics.DENSITY),
-        inputs={"FILE": path})
+        inputs={"FILE": path}, tasks=(metrics.DENSITY,), classname=f"density {path}",
+        baseline=baseline, max_drop=max_drop, max_rise=max_rise, summary=summary)

@@ -60,13 +60,29 @@ def _cumulative_counts(state: BinaryState) -> tuple[np.ndarray, np.ndarray, np.n
     ``thresholds[i]`` is the i-th highest distinct score; ``tps[i]`` / ``fps[i]`` the summed
     weight of positives / negatives with score ≥ ``thresholds[i]``. Same arrays as
     scikit-learn's ``_binary_clf_curve`` (which returns them as fps, tps, thresholds).
-    Private stand-in for ``kernels.ranking.cumulative_counts`` (same signature).
+    The one kernel is ``kernels.ranking.cumulative_counts``; a :class:`BinaryState` (the exact
+    table of distinct scores) is read through it as an exact ranking state whose bin edges are
+    the scores, and a ranking state is passed as it is.
 
     >>> st = binary_update(np.array([0, 0, 1, 1], bool), np.array([0.1, 0.4, 0.35, 0.8]))
     >>> [a.tolist() for a in _cumulative_counts(st)]
     [[0.8, 0.4, 0.35, 0.1], [1.0, 1.0, 2.0, 2.0], [0.0, 1.0, 1.0, 2.0]]
     """
-    return state.scores[::-1].copy(), np.cumsum(state.pos[::-1]), np.cumsum(state.neg[::-1])
+    from evalml_cli.kernels.ranking import cumulative_counts
+
+    if not hasattr(state, "edges"):
+        state = _ExactTable(state.scores, state.pos, state.neg)
+    thr, tps, fps = cumulative_counts(state)
+    return thr.copy(), tps, fps
+
+
+@dataclass(frozen=True)
+class _ExactTable:
+    """A :class:`BinaryState` seen as an exact ranking table (bin edges = the distinct scores)."""
+
+    edges: np.ndarray
+    pos: np.ndarray
+    neg: np.ndarray
 
 
 def _counts(state: BinaryState) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -126,6 +142,7 @@ class Curve:
 
     kind: str
     columns: dict[str, np.ndarray]
+    notes: tuple[str, ...] = ()  # what the reader detected (columns), for the command's stderr
 
     def __len__(self) -> int:
         return int(next(iter(self.columns.values())).shape[0]) if self.columns else 0

@@ -85,7 +85,13 @@ def _kl_terms(p: np.ndarray, q: np.ndarray) -> tuple[float, int]:
     if n_inf:
         return math.inf, n_inf
     ps = p[support]
-    return max(0.0, float(ps @ np.log(ps / q[support]))), 0
+    qs = q[support]
+    with np.errstate(over="ignore", divide="ignore"):
+        terms = np.log(ps / qs)
+    bad = ~np.isfinite(terms)
+    if bad.any():  # p/q overflows for q ≈ 1e-320; log p − log q is still finite
+        terms[bad] = np.log(ps[bad]) - np.log(qs[bad])
+    return max(0.0, float(ps @ terms)), 0
 
 
 def kl(p: np.ndarray, q: np.ndarray) -> MetricSet:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from evalml_cli.report import Report
 
-FORMATS = ("table", "json", "markdown")
+FORMATS = ("table", "json", "markdown", "junit", "tsv", "html")
 
 
 def format_value(value, kind: str = "value") -> str:
@@ -25,8 +25,22 @@ def format_value(value, kind: str = "value") -> str:
     return f"{v:.4g}"
 
 
-def render_text(report: Report, fmt: str, width: int | None = None, color: bool = False) -> str:
-    """The report in ``fmt`` as a string (the table drawn without colour unless asked)."""
+def render_text(report: Report, fmt: str, width: int | None = None, color: bool = False,
+                outcomes=(), classname: str = "evalml") -> str:
+    """The report in ``fmt`` as a string (the table drawn without colour unless asked).
+    ``junit`` renders the gate ``outcomes`` as one test suite named ``classname``; the HTML page shows them too."""
+    if fmt == "html":
+        from evalml_cli.render.html import render
+
+        return render(report, outcomes=outcomes)
+    if fmt == "junit":
+        from evalml_cli.render.junit import render_junit
+
+        return render_junit([(classname, outcomes)])
+    if fmt == "tsv":
+        from evalml_cli.render.tsv import render_tsv
+
+        return render_tsv(report.ordered_metrics(), report.per_class)
     if fmt == "json":
         from evalml_cli.render.json import render
 

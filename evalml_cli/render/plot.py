@@ -14,6 +14,7 @@ overlaid (``compare`` draws both models on one figure).
 
 from __future__ import annotations
 
+import contextvars
 import math
 import os
 import re
@@ -50,6 +51,7 @@ __all__ = [
     "plot_pulls",
     "plot_residuals",
     "plot_roc",
+    "render_bytes",
     "write_plot",
 ]
 
@@ -112,11 +114,35 @@ def _figure(figsize=FIGSIZE, axes: bool = True):
     return fig, (fig.add_subplot() if axes else None)
 
 
+#: While :func:`render_bytes` runs, ``_save`` puts the image here instead of writing a file.
+_CAPTURE: contextvars.ContextVar[list | None] = contextvars.ContextVar("evalml_plot_capture", default=None)
+
+
+def render_bytes(kind: str, path: str, **data) -> bytes:
+    """The image ``write_plot(kind, path, **data)`` would write, as bytes (format from ``path``'s
+    extension); nothing is written, so the caller writes it with its other outputs."""
+    box: list = []
+    token = _CAPTURE.set(box)
+    try:
+        write_plot(kind, path, **data)
+    finally:
+        _CAPTURE.reset(token)
+    return box[0]
+
+
 def _save(fig, path: str) -> str:
     """Write ``fig`` to ``path`` atomically (temp file in the same directory + rename)."""
     import tempfile
 
     fmt = _format(path)
+    box = _CAPTURE.get()
+    if box is not None:
+        import io
+
+        buf = io.BytesIO()
+        fig.savefig(buf, format=fmt, dpi=DPI, metadata={"Date": None} if fmt in ("svg", "pdf") else None)
+        box.append(buf.getvalue())
+        return path
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():

@@ -107,9 +107,9 @@ def metric_rows(report: Report) -> list[tuple[str, str, str]]:
 
 def _binary_confusion(report: Report, width: int | None = None) -> list[Section]:
     m = report.metrics
-    if "tp" not in m:
-        return []
     t = report.inputs.get("threshold")
+    if "tp" not in m or t is None:  # no threshold: a --threshold rule that could not be met
+        return []
 
     def f(name: str) -> str:
         return format_value(m.get(name), "count")
@@ -210,4 +210,7 @@ def sections(report: Report, width: int | None = None) -> list[Section]:
     for build, takes_width in _BUILDERS.get(report.task, []):
         for sec in (build(report, width) if takes_width else build(report)):
             out.append(Section(*sec))
+    from evalml_cli.render.baseline import baseline_sections  # --baseline: every task
+
+    out += [Section(*sec) for sec in baseline_sections(report)]
     return out
