@@ -296,7 +296,7 @@ def read_part(part: Part, columns: list[str], batch_rows: int, display: str, typ
         if part.kind == "parquet":
             import pyarrow.parquet as pq
 
-            pf = pq.ParquetFile(part.path)
+            pf = pq.ParquetFile(part.path, pre_buffer=False, buffer_size=1 << 20)  # no read-ahead of the whole file
             start = 0
             for rb in pf.iter_batches(batch_size=batch_rows, columns=file_cols, use_threads=True):
                 t = pa.Table.from_batches([rb])

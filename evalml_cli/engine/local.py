@@ -83,7 +83,7 @@ class Limits:
         # ~120 bytes per row and column of a batch (Arrow buffers, float64 copies, sort keys and
         # their temporaries); ~150 bytes per ranking bin while two states merge.
         batch_rows = int(max(1 << 14, min(free * 0.35 / (120 * max(width, 1)), 1 << 23)))
-        budget = int(max(4096, free * 0.35 / 150))
+        budget = int(max(4096, free * 0.5 / 120))
         return cls(memory, batch_rows, budget, int(max(1 << 16, free * 0.1 / (16 * max(width, 1)))))
 
 
