@@ -28,7 +28,7 @@ from typing import Any
 from evalml_cli.errors import EvalmlError
 from evalml_cli.report import Report
 
-__all__ = ["classify", "curve", "regress", "density"]
+__all__ = ["classify", "curve", "regress", "density", "compare"]
 
 
 def _source(data: Any):
@@ -38,7 +38,11 @@ def _source(data: Any):
 
         path = os.fspath(data)
         return BatchSource(path).table_source() if is_multi(path) else path
+    from evalml_cli.io import TableSource
     from evalml_cli.io_memory import MemorySource
+
+    if isinstance(data, TableSource):  # a source already opened (per-group evaluation, --by)
+        return data
 
     return MemorySource(_to_arrow(data))
 
@@ -90,6 +94,13 @@ def classify(
     overtraining: Any = None,
     bins: str | int | None = None,
     curves: list[str] | tuple[str, ...] = (),
+    ci: float | None = None,
+    ci_method: str = "auto",
+    bootstrap: int = 1000,
+    seed: int = 0,
+    bootstrap_kind: str = "percentile",
+    by: str | None = None,
+    gap: str | None = None,
     memory_limit: str | int | None = None,
     engine: str = "local",
     scheduler: str | None = None,
@@ -101,8 +112,12 @@ def classify(
     multiclass is detected unless ``task`` is ``"binary"`` or ``"multiclass"``. ``threshold``
     is a number or a rule (``auto:youden``, ``fpr=0.01``…), chosen on ``threshold_from``
     when given; ``curves`` names the curves to attach to ``report.curves`` (roc, pr,
-    calibration, det, efficiency), down-sampled for drawing.
+    calibration, det, efficiency), down-sampled for drawing. ``ci``, ``ci_method``, ``bootstrap``, ``seed``,
+    ``bootstrap_kind``: ``--ci`` intervals; ``by``, ``gap``: one report per group (``--by``, ``--gap``).
     """
+    opts = dict(locals())
+    if by is not None or gap is not None:
+        return _extras(classify, opts)
     from evalml_cli import evaluate, io
     from evalml_cli import evaluate_curves as ec
     from evalml_cli.kernels.curves import parse_threshold_rule
@@ -132,6 +147,7 @@ def classify(
         ("a --threshold rule", rule.kind != "value"), ("--threshold-from", threshold_from is not None),
         ("--tpr-at-fpr", bool(tpr_levels)), ("--fpr-at-tpr", bool(fpr_levels)), ("--hep", hep),
         ("--overtraining", overtraining is not None), ("--bins", bins is not None), ("curves or plots", bool(curves)),
+        ("--ci", bool(opts.get("ci"))),
     ) if given]
     if whole_only and engine != "local":
         raise EvalmlError(f"{', '.join(whole_only)} need(s) all rows in memory: not available with --engine {engine}",
@@ -191,7 +207,7 @@ def classify(
         if ignored:
             report = report.with_warnings(f"{', '.join(ignored)} {'is' if len(ignored) == 1 else 'are'} ignored "
                                           "for binary data (multiclass only)")
-        return report
+        return _with_ci(report, data_, opts)
     report = evaluate.classify_multiclass(
         data_, top_k=top_k, normalize=normalize, normalize_scores=normalize_scores, show_classes=show_classes,
     )
@@ -209,7 +225,8 @@ def classify(
         report = ec.calibration_metrics(report, data_, bins, normalize_scores)
     if curves:
         report = replace(report, curves=ec.curves_block(data_, curves, bins=bins or 15))
-    return report
+    return _with_ci(report, data_, opts, top_k=top_k, normalize=normalize, normalize_scores=normalize_scores,
+                    show_classes=show_classes)
 
 
 def _state_of(data_):
@@ -295,6 +312,13 @@ def regress(
     drop_invalid: bool = False,
     sep: str | None = None,
     decimal: str | None = None,
+    ci: float | None = None,
+    ci_method: str = "auto",
+    bootstrap: int = 1000,
+    seed: int = 0,
+    bootstrap_kind: str = "percentile",
+    by: str | None = None,
+    gap: str | None = None,
     memory_limit: str | int | None = None,
     engine: str = "local",
     scheduler: str | None = None,
@@ -302,6 +326,9 @@ def regress(
     pulls: bool = False,
 ) -> Report:
     """Regression metrics, as ``evalml regress`` (``cov``/``corr`` are matrix file paths)."""
+    opts = dict(locals())
+    if by is not None or gap is not None:
+        return _extras(regress, opts)
     from evalml_cli import evaluate_regression
     from evalml_cli.io_regression import check_uncertainty_options, read_regression
 
@@ -312,7 +339,7 @@ def regress(
         raise EvalmlError(f"--quantile must be strictly between 0 and 1, got {quantile:g}", hint="e.g. --quantile 0.9")
     from evalml_cli import engine as engines
 
-    report = engines.evaluate(
+    report = None if opts.get("ci") else engines.evaluate(
         data, "regress", dict(target=target, pred=pred, weight=weight, sigma=sigma, drop_invalid=drop_invalid,
                               sep=sep, decimal=decimal),
         dict(n_params=n_params, quantile=quantile, cov=cov, corr=corr, pulls=pulls),
@@ -321,7 +348,8 @@ def regress(
         return report
     data_ = read_regression(_source(data), target=target, pred=pred, weight=weight, sigma=sigma, cov=cov, corr=corr,
                             drop_invalid=drop_invalid, sep=sep, decimal=decimal)
-    return evaluate_regression.regress(data_, n_params, quantile)
+    return _with_ci(evaluate_regression.regress(data_, n_params, quantile), data_, opts, n_params=n_params,
+                    quantile=quantile)
 
 
 def density(
@@ -334,19 +362,27 @@ def density(
     drop_invalid: bool = False,
     sep: str | None = None,
     decimal: str | None = None,
+    ci: float | None = None,
+    ci_method: str = "auto",
+    bootstrap: int = 1000,
+    seed: int = 0,
+    bootstrap_kind: str = "percentile",
+    by: str | None = None,
+    gap: str | None = None,
     memory_limit: str | int | None = None,
     engine: str = "local",
     scheduler: str | None = None,
     progress: bool = False,
 ) -> Report:
-    """Density metrics, as ``evalml density``: NLL of samples, or KL/JS of two histograms.
-
-    KL/JS of two histograms (``p``/``q``) are always read in memory (histograms are small)."""
+    """Density metrics, as ``evalml density``: NLL of samples, or KL/JS of two histograms."""
+    opts = dict(locals())
+    if by is not None or gap is not None:
+        return _extras(density, opts)
     from evalml_cli import evaluate_regression
     from evalml_cli.io_regression import check_density_options, read_density
 
     check_density_options(likelihood, p, q, weight)
-    if likelihood is not None:
+    if likelihood is not None and not (opts.get("ci") or by is not None or gap is not None):
         from evalml_cli import engine as engines
 
         report = engines.evaluate(
@@ -355,5 +391,64 @@ def density(
             {}, memory_limit=memory_limit, engine=engine, scheduler=scheduler, progress=progress)
         if report is not None:
             return report
-    return evaluate_regression.density(read_density(_source(data), likelihood=likelihood, p=p, q=q, weight=weight, drop_invalid=drop_invalid,
-                                                    sep=sep, decimal=decimal))
+    data_ = read_density(_source(data), likelihood=likelihood, p=p, q=q, weight=weight, drop_invalid=drop_invalid,
+                         sep=sep, decimal=decimal)
+    return _with_ci(evaluate_regression.density(data_), data_, opts)
+
+
+def compare(
+    data: Any,
+    data2: Any = None,
+    *,
+    target: str | None = None,
+    score: list[str] | str | None = None,
+    pred: list[str] | str | None = None,
+    id: str | None = None,  # noqa: A002 - the CLI's --id
+    task: str | None = None,
+    weight: str | None = None,
+    pos_label: str | None = None,
+    threshold: float = 0.5,
+    classes: str | None = None,
+    sep: str | None = None,
+    decimal: str | None = None,
+    ci: float | None = None,
+    ci_method: str = "auto",
+    bootstrap: int = 1000,
+    seed: int = 0,
+    bootstrap_kind: str = "percentile",
+    by: str | None = None,
+    gap: str | None = None,
+    curves: tuple[str, ...] = (),
+) -> Report:
+    """Two models on the same rows, as ``evalml compare``: each model's metrics and, per
+    metric, delta = second − first with a paired interval and p-value (see
+    :mod:`evalml_cli.evaluate_compare`)."""
+    options = dict(locals())
+    from evalml_cli.evaluate_compare import compare as _compare
+
+    return _compare(options.pop("data"), options.pop("data2"), **options)
+
+
+def _with_ci(report: Report, data: Any, opts: dict[str, Any], **ctx: Any) -> Report:
+    """``report`` with ``--ci`` intervals when ``opts["ci"]`` is set (evaluate_ci.add_intervals)."""
+    from evalml_cli.evaluate_ci import Settings, add_intervals, check_options
+
+    if isinstance(opts.get("ci"), bool):  # a config's `ci = true` / `ci = false`
+        opts = {**opts, "ci": 0.95 if opts["ci"] else None}
+    check_options(opts.get("ci"), opts["ci_method"], opts["bootstrap"], opts["seed"], opts["bootstrap_kind"])
+    if opts.get("ci") is None:
+        given = [flag for flag, key, default in (("--ci-method", "ci_method", "auto"), ("--bootstrap", "bootstrap", 1000),
+                                                 ("--seed", "seed", 0), ("--bootstrap-kind", "bootstrap_kind", "percentile"))
+                 if opts.get(key, default) != default]
+        if given:
+            report = report.with_warnings(f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} ignored without --ci")
+        return report
+    s = Settings(opts["ci"], opts["ci_method"], opts["bootstrap"], opts["seed"], opts["bootstrap_kind"])
+    return add_intervals(report, data, s, ctx)
+
+
+def _extras(func: Any, opts: dict[str, Any]) -> Report:
+    """``--by COL`` / ``--gap A,B``: one report per group plus ``all`` (evaluate_groups.by_groups)."""
+    from evalml_cli.evaluate_groups import by_groups
+
+    return by_groups(func, opts)

@@ -20,6 +20,7 @@ from typer.core import TyperCommand, TyperGroup
 from evalml_cli import __version__
 from evalml_cli.commands import check as _check
 from evalml_cli.commands import classify as _classify
+from evalml_cli.commands import compare as _compare
 from evalml_cli.commands import curve as _curve
 from evalml_cli.commands import regress as _regress
 
@@ -76,6 +77,9 @@ class EvalmlGroup(TyperGroup):
     """The root group: click runs non-standalone; its errors become one line and exit 2."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # noqa: ANN001
+        from evalml_cli.commands._common import expand_optional_values
+
+        args = expand_optional_values(list(sys.argv[1:] if args is None else args))
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except _cx.NoArgsIsHelpError as exc:  # `evalml` / `evalml classify` alone: help, exit 2
@@ -168,6 +172,8 @@ _command("regress", _regress.regress, "Regression metrics; χ² with σ or a cov
          _regress.REGRESS_EXAMPLES, "regression")
 _command("density", _regress.density, "NLL of samples; KL and JS between histograms.", _regress.DENSITY_EXAMPLES,
          "density")
+_command("compare", _compare.compare, "Two models on the same rows: metrics, paired deltas, p-values.",
+         _compare.EXAMPLES, "binary", "multiclass", "regression")
 app.command("check", cls=EvalmlCommand, short_help="Run the evaluations declared in [tool.evalml]; one summary.",
             epilog="\b\nExamples:\n" + _check.EXAMPLES.strip("\n"))(_check.check)
 

@@ -259,6 +259,16 @@ class _View(NamedTuple):
     gap: dict[str, Any] | None  # metric → value
 
 
+def _intervals(report: Report) -> dict[str, dict[str, Any]] | None:
+    """Interval bounds by gate key: ``METRIC`` and, per class, ``METRIC[CLASS]``."""
+    if report.intervals is None:
+        return None
+    out = {k: v.to_dict() for k, v in report.intervals.metrics.items()}
+    for cls, ivs in (report.per_class_intervals or {}).items():
+        out.update({f"{m}[{cls}]": iv.to_dict() for m, iv in ivs.items()})
+    return out
+
+
 def _view(report: Report | dict, task: str | None = None) -> _View:
     """What gates read: the typed fields of a Report (or the same blocks of a JSON group dict)."""
     if isinstance(report, Report):
@@ -266,9 +276,9 @@ def _view(report: Report | dict, task: str | None = None) -> _View:
             task=task or report.task,
             metrics=report.metrics,
             per_class=report.per_class,
-            intervals={k: v.to_dict() for k, v in report.intervals.metrics.items()} if report.intervals else None,
+            intervals=_intervals(report),
             groups={k: {"metrics": g.metrics, "per_class": g.per_class,
-                        "intervals": g.intervals.to_dict() if g.intervals else None}
+                        "intervals": {"metrics": _intervals(g)} if g.intervals else None}
                     for k, g in report.groups.items()} if report.groups is not None else None,
             delta={k: v.to_dict() for k, v in report.delta.items()} if report.delta is not None else None,
             gap=report.gap,

@@ -193,6 +193,8 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         """The JSON report (key order is part of the format: tests compare bytes)."""
         out: dict[str, Any] = {"task": self.task, "n": self.n, "n_dropped": self.n_dropped, "inputs": dict(self.inputs)}
+        if self.task == "compare":  # a comparison drops no rows (invalid rows are exit 2)
+            del out["n_dropped"]
         if self.models is None:
             out["metrics"] = self.ordered_metrics()
         else:

@@ -89,6 +89,59 @@ DropInvalidOpt = Annotated[
 ]
 
 
+# Error bars, comparisons and groups (issue 10): shared by classify, regress, density, compare.
+class CiMethod(str, Enum):
+    auto = "auto"
+    bootstrap = "bootstrap"
+
+
+class BootstrapKind(str, Enum):
+    percentile = "percentile"
+    bca = "bca"
+
+
+#: Options whose value may be left out (``--ci`` alone means ``--ci 0.95``); cli.py expands them.
+OPTIONAL_VALUES = {"--ci": "0.95"}
+CiOpt = Annotated[Optional[float], typer.Option("--ci", metavar="[LEVEL]",
+                  help="Confidence intervals on every metric at LEVEL (default 0.95 when --ci is given alone): "
+                  "DeLong for roc_auc, Wilson for proportions, bootstrap otherwise.")]
+CiMethodOpt = Annotated[CiMethod, typer.Option("--ci-method", help="auto (DeLong/Wilson where they apply, else bootstrap) "
+                        "or bootstrap for every metric.")]
+BootstrapOpt = Annotated[int, typer.Option("--bootstrap", metavar="N", help="Bootstrap replicates for --ci and compare.")]
+SeedOpt = Annotated[int, typer.Option("--seed", metavar="S", help="Seed of the bootstrap draws (the same seed gives the same interval).")]
+BootstrapKindOpt = Annotated[BootstrapKind, typer.Option("--bootstrap-kind", help="Bootstrap interval: percentile or bca "
+                             "(bias-corrected and accelerated).")]
+ByOpt = Annotated[Optional[str], typer.Option("--by", metavar="COL", help="One report per value of COL (plus 'all'), "
+                  "side by side; groups train and test also give the gap train − test.")]
+GapOpt = Annotated[Optional[str], typer.Option("--gap", metavar="A,B", help="With --by: report each metric's gap A − B "
+                   "between groups A and B (default train,test when both exist).")]
+
+
+def ci_kwargs(ci, ci_method, bootstrap, seed, bootstrap_kind, by=None, gap=None) -> dict:
+    """The api keyword arguments of the interval/group options."""
+    return {"ci": ci, "ci_method": getattr(ci_method, "value", ci_method), "bootstrap": bootstrap, "seed": seed,
+            "bootstrap_kind": getattr(bootstrap_kind, "value", bootstrap_kind), "by": by, "gap": gap}
+
+
+def expand_optional_values(argv: list[str]) -> list[str]:
+    """``--ci`` without a number (last, or before another option or the FILE) → ``--ci=0.95``."""
+    out: list[str] = []
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            return out + argv[i:]
+        if arg in OPTIONAL_VALUES:
+            nxt = argv[i + 1] if i + 1 < len(argv) else None
+            try:
+                float(nxt) if nxt is not None else None
+                takes = nxt is not None
+            except ValueError:
+                takes = False
+            if not takes:
+                out.append(f"{arg}={OPTIONAL_VALUES[arg]}")
+                continue
+        out.append(arg)
+    return out
+
 def _err(line: str) -> None:
     """One line on stderr; a closed or broken stderr is ignored (it never changes the exit code)."""
     from evalml_cli.output import degrade
@@ -210,6 +263,7 @@ def run(
     max_rise: list[str] | None = None,
     summary: str | None = None,
     classname: str = "evalml",
+    gate_scopes: dict[str, bool] | None = None,
 ) -> None:
     """Run one command end to end and exit with the contract's code.
 
@@ -232,7 +286,7 @@ def run(
 
     side_outputs = {k: v for k, v in (side_outputs or {}).items() if v is not None}
     try:
-        reqs = gates.parse_all(requires, known, per_class)
+        reqs = gates.parse_all(requires, known, per_class, **(gate_scopes or {}))
         limits = ci.parse_limits(max_drop, max_rise, tasks)
         to_stdout = [opt for opt, p in side_outputs.items() if p == "-"]
         if output == "-" or (output is None and not quiet):

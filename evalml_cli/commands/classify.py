@@ -8,8 +8,9 @@ from typing import Annotated, Optional
 import typer
 
 from evalml_cli.commands._common import (
-    BaselineOpt, DropInvalidOpt, EngineOpt, FormatOpt, MaxDropOpt, MaxRiseOpt, MemoryLimitOpt, OutputOpt, PlotOpt,
-    QuietOpt, RequireOpt, SchedulerOpt, SummaryOpt, WeightOpt, figures, run,
+    BaselineOpt, BootstrapKindOpt, BootstrapOpt, ByOpt, CiMethodOpt, CiOpt, DropInvalidOpt, EngineOpt, FormatOpt,
+    GapOpt, MaxDropOpt, MaxRiseOpt, MemoryLimitOpt, OutputOpt, PlotOpt, QuietOpt, RequireOpt, SchedulerOpt, SeedOpt,
+    SummaryOpt, WeightOpt, ci_kwargs, figures, run,
 )  # fmt: skip
 
 
@@ -88,6 +89,13 @@ def classify(
                        help="Class of each score column: names in column order (a,b,c) or LABEL=COLUMN pairs.")] = None,
     sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
     decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark, e.g. ',' (with --sep ';').")] = None,
+    ci: CiOpt = None,
+    ci_method: CiMethodOpt = "auto",
+    bootstrap: BootstrapOpt = 1000,
+    seed: SeedOpt = 0,
+    bootstrap_kind: BootstrapKindOpt = "percentile",
+    by: ByOpt = None,
+    gap: GapOpt = None,
     drop_invalid: DropInvalidOpt = False,
     memory_limit: MemoryLimitOpt = None,
     engine: EngineOpt = None,
@@ -117,6 +125,7 @@ def classify(
             tpr_at_fpr=tpr_at_fpr, fpr_at_tpr=fpr_at_tpr, hep=hep, lumi_scale=lumi_scale, overtraining=overtraining,
             bins=bins, curves=fig.curves(("roc", "pr", "calibration")),
             memory_limit=memory_limit, engine=engine or "local", scheduler=scheduler, progress=not quiet,
+            **ci_kwargs(ci, ci_method, bootstrap, seed, bootstrap_kind, by, gap),
         ))
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require,
@@ -124,4 +133,5 @@ def classify(
         inputs={"FILE": path, "--threshold-from": threshold_from, "--overtraining": overtraining},
         side_outputs=fig.outputs, side_files=fig.files,
         tasks=(metrics.BINARY, metrics.MULTICLASS), classname=f"classify {path}",
-        baseline=baseline, max_drop=max_drop, max_rise=max_rise, summary=summary)
+        baseline=baseline, max_drop=max_drop, max_rise=max_rise, summary=summary,
+        gate_scopes={"intervals": ci is not None, "groups": by is not None})

@@ -7,8 +7,9 @@ from typing import Annotated, Optional
 import typer
 
 from evalml_cli.commands._common import (
-    BaselineOpt, DropInvalidOpt, EngineOpt, FormatOpt, MaxDropOpt, MaxRiseOpt, MemoryLimitOpt, OutputOpt, PlotOpt,
-    QuietOpt, RequireOpt, SchedulerOpt, SummaryOpt, WeightOpt, fail, figures, run,
+    BaselineOpt, BootstrapKindOpt, BootstrapOpt, ByOpt, CiMethodOpt, CiOpt, DropInvalidOpt, EngineOpt, FormatOpt,
+    GapOpt, MaxDropOpt, MaxRiseOpt, MemoryLimitOpt, OutputOpt, PlotOpt, QuietOpt, RequireOpt, SchedulerOpt, SeedOpt,
+    SummaryOpt, WeightOpt, ci_kwargs, fail, figures, run,
 )  # fmt: skip
 
 REGRESS_EXAMPLES = """
@@ -56,6 +57,13 @@ def regress(
                      help="Write per-row residual and pull (CSV: row,residual,pull), like --output; '-' is stdout.")] = None,
     sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
     decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark, e.g. ',' (with --sep ';').")] = None,
+    ci: CiOpt = None,
+    ci_method: CiMethodOpt = "auto",
+    bootstrap: BootstrapOpt = 1000,
+    seed: SeedOpt = 0,
+    bootstrap_kind: BootstrapKindOpt = "percentile",
+    by: ByOpt = None,
+    gap: GapOpt = None,
     drop_invalid: DropInvalidOpt = False,
     memory_limit: MemoryLimitOpt = None,
     engine: EngineOpt = None,
@@ -88,7 +96,8 @@ def regress(
                                       n_params=n_params, quantile=quantile, drop_invalid=drop_invalid, sep=sep,
                                       decimal=decimal, memory_limit=memory_limit,
                                       engine=engine or "local", scheduler=scheduler, progress=not quiet,
-                                      pulls=pulls is not None))
+                                      pulls=pulls is not None,
+                                      **ci_kwargs(ci, ci_method, bootstrap, seed, bootstrap_kind, by, gap)))
 
     def side_files(report):
         # Written together with --output: both temp files first, then both renames.
@@ -98,7 +107,8 @@ def regress(
         inputs={"FILE": path, "--cov": cov, "--corr": corr}, side_outputs={"--pulls": pulls, **fig.outputs},
         side_files=lambda r: side_files(r) + fig.files(r),
         tasks=(metrics.REGRESSION,), classname=f"regress {path}",
-        baseline=baseline, max_drop=max_drop, max_rise=max_rise, summary=summary)
+        baseline=baseline, max_drop=max_drop, max_rise=max_rise, summary=summary,
+        gate_scopes={"intervals": ci is not None, "groups": by is not None})
 
 
 def density(
@@ -110,6 +120,13 @@ def density(
     weight: WeightOpt = None,
     sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
     decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark, e.g. ',' (with --sep ';').")] = None,
+    ci: CiOpt = None,
+    ci_method: CiMethodOpt = "auto",
+    bootstrap: BootstrapOpt = 1000,
+    seed: SeedOpt = 0,
+    bootstrap_kind: BootstrapKindOpt = "percentile",
+    by: ByOpt = None,
+    gap: GapOpt = None,
     drop_invalid: DropInvalidOpt = False,
     memory_limit: MemoryLimitOpt = None,
     engine: EngineOpt = None,
@@ -138,8 +155,10 @@ def density(
 
         return api.density(path, likelihood=likelihood, p=p, q=q, weight=weight, drop_invalid=drop_invalid,
                            sep=sep, decimal=decimal, memory_limit=memory_limit, engine=engine or "local",
-                           scheduler=scheduler, progress=not quiet)
+                           scheduler=scheduler, progress=not quiet,
+                           **ci_kwargs(ci, ci_method, bootstrap, seed, bootstrap_kind, by, gap))
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require, known=metrics.names_for(metrics.DENSITY),
         inputs={"FILE": path}, tasks=(metrics.DENSITY,), classname=f"density {path}",
-        baseline=baseline, max_drop=max_drop, max_rise=max_rise, summary=summary)
+        baseline=baseline, max_drop=max_drop, max_rise=max_rise, summary=summary,
+        gate_scopes={"intervals": ci is not None, "groups": by is not None})

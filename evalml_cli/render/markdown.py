@@ -7,7 +7,7 @@ written, not as emphasis, HTML or an extra table column.
 
 from __future__ import annotations
 
-from evalml_cli.render.sections import inputs_line, metric_rows, sections
+from evalml_cli.render.sections import inputs_line, metric_table, sections
 from evalml_cli.report import Report
 
 _ESCAPES = str.maketrans({
@@ -45,8 +45,8 @@ def _table(header: list[str], rows: list[list[str]], raw_first: bool = False) ->
 
 def render(report: Report) -> str:
     lines = [f"### evalml · {escape(report.task)} · {report.n:,} rows", "", escape(inputs_line(report)), ""]
-    rows = [[_code(name), value, arrow] for name, value, arrow in metric_rows(report)]
-    lines += _table(["metric", "value", ""], rows, raw_first=True)
+    header, rows = metric_table(report)
+    lines += _table(header, [[_code(r[0]), *r[1:]] for r in rows], raw_first=True)
     for sec in sections(report):
         lines += ["", f"**{escape(sec.title)}**", ""]
         if sec.header:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import textwrap
 
-from evalml_cli.render.sections import FIRST_MIN, GAP, inputs_line, metric_rows, sections
+from evalml_cli.render.sections import FIRST_MIN, GAP, inputs_line, metric_table, sections
 from evalml_cli.report import Report
 
 
@@ -43,7 +43,7 @@ def _wrap(text: str, width: int) -> list[str]:
 def render(report: Report, width: int = 100) -> str:
     lines = [f"evalml · {report.task} · {report.n:,} rows"]
     lines += _wrap(inputs_line(report), width)
-    lines += _grid(["metric", "value", ""], [list(r) for r in metric_rows(report)], width)
+    lines += _grid(*metric_table(report), width)
     for sec in sections(report, width):
         lines += ["", *_wrap(sec.title, width)]
         if sec.header:

@@ -101,8 +101,57 @@ def metric_rows(report: Report) -> list[tuple[str, str, str]]:
         kind = info.kind if info else "value"
         arrow = "" if info is None or info.higher_is_better is None else ("↑" if info.higher_is_better else "↓")
         label = "accuracy (= micro P/R/F1)" if collapse and name == "accuracy" else name
-        rows.append((label, format_value(value, kind), arrow))
+        rows.append((label, with_interval(report, name, format_value(value, kind)), arrow))
     return rows
+
+
+def metric_table(report: Report) -> tuple[list[str], list[list[str]]]:
+    """The main table: metric, value, arrow — or, side by side, a column per group (``--by``,
+    plus the gap A − B) or per model (``evalml compare``, plus delta [low, high] and p)."""
+    if report.models:
+        names = list(report.models)
+        first = report.models[names[0]]
+        rows = []
+        for name in first.ordered_metrics():
+            info = registry.lookup(first.task, name)
+            kind = info.kind if info else "value"
+            arrow = "" if info is None or info.higher_is_better is None else ("↑" if info.higher_is_better else "↓")
+            cells = [format_value(m.metrics.get(name), kind) for m in report.models.values()]
+            d = (report.delta or {}).get(name)
+            if d is None:
+                delta, p = "", ""
+            else:
+                delta = format_value(d.value, kind)
+                if d.low is not None or d.high is not None:
+                    delta += f" [{format_value(d.low)}, {format_value(d.high)}]"
+                p = format_value(d.p_value) if d.p_value is not None else ""
+            rows.append([name, *cells, delta, p, arrow])
+        return ["metric", *names, "delta (2nd − 1st)", "p", ""], rows
+    if report.groups:
+        groups = report.groups
+        ref = groups.get("all", report)
+        gap = report.gap
+        rows = []
+        for name in ref.ordered_metrics():
+            info = registry.lookup(report.task, name)
+            kind = info.kind if info else "value"
+            arrow = "" if info is None or info.higher_is_better is None else ("↑" if info.higher_is_better else "↓")
+            cells = [with_interval(g, name, format_value(g.metrics.get(name), kind)) for g in groups.values()]
+            extra = [format_value(gap.get(name), kind) if name in gap else ""] if gap is not None else []
+            rows.append([name, *cells, *extra, arrow])
+        pair = str(report.inputs.get("gap", "")).replace(",", " − ")
+        return ["metric", *groups, *([f"gap {pair}"] if gap is not None else []), ""], rows
+    return ["metric", "value", ""], [list(r) for r in metric_rows(report)]
+
+
+def with_interval(report: Report, name: str, text: str) -> str:
+    """``0.7314 [0.6301, 0.8326]`` when the report has an interval for ``name`` (``--ci``)."""
+    iv = report.intervals.metrics.get(name) if report.intervals is not None else None
+    if iv is None:
+        return text
+    if iv.low is None or iv.high is None:
+        return f"{text} [n/a]"
+    return f"{text} [{format_value(iv.low)}, {format_value(iv.high)}]"
 
 
 def _binary_confusion(report: Report, width: int | None = None) -> list[Section]:

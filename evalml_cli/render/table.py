@@ -12,7 +12,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from evalml_cli.render.sections import column_widths, inputs_line, metric_rows, min_table_width, sections
+from evalml_cli.render.sections import column_widths, inputs_line, metric_table, min_table_width, sections
 from evalml_cli.report import Report
 
 
@@ -38,7 +38,7 @@ def renderable(report: Report, width: int = 100) -> Group:
     parts = [
         Text(f"evalml · {report.task} · {report.n:,} rows", style="bold"),
         Text(inputs_line(report), style="dim"),
-        _table(["metric", "value", ""], [list(r) for r in metric_rows(report)], width, centre_last=True),
+        _table(*metric_table(report), width, centre_last=True),
     ]
     for sec in sections(report, width):
         # The title above the table, wrapped at the terminal's width rather than the table's.
