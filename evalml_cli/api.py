@@ -34,7 +34,10 @@ __all__ = ["classify", "curve", "regress", "density", "compare"]
 def _source(data: Any):
     """A path string for files, else an in-memory source over an Arrow table."""
     if isinstance(data, (str, os.PathLike)):
-        return os.fspath(data)
+        from evalml_cli.batches import BatchSource, is_multi
+
+        path = os.fspath(data)
+        return BatchSource(path).table_source() if is_multi(path) else path
     from evalml_cli.io import TableSource
     from evalml_cli.io_memory import MemorySource
 
@@ -98,6 +101,10 @@ def classify(
     bootstrap_kind: str = "percentile",
     by: str | None = None,
     gap: str | None = None,
+    memory_limit: str | int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    progress: bool = False,
 ) -> Report:
     """Binary or multiclass classification metrics, as ``evalml classify``.
 
@@ -134,6 +141,28 @@ def classify(
         raise EvalmlError(f"normalize_scores must be 'softmax' or 'renormalize', got {normalize_scores!r}")
     if top_k is not None and top_k < 1:
         raise EvalmlError(f"top_k must be at least 1, got {top_k}")
+    from evalml_cli import engine as engines
+
+    whole_only = [name for name, given in (
+        ("a --threshold rule", rule.kind != "value"), ("--threshold-from", threshold_from is not None),
+        ("--tpr-at-fpr", bool(tpr_levels)), ("--fpr-at-tpr", bool(fpr_levels)), ("--hep", hep),
+        ("--overtraining", overtraining is not None), ("--bins", bins is not None), ("curves or plots", bool(curves)),
+        ("--ci", bool(opts.get("ci"))),
+    ) if given]
+    if whole_only and engine != "local":
+        raise EvalmlError(f"{', '.join(whole_only)} need(s) all rows in memory: not available with --engine {engine}",
+                          hint="use --engine local")
+    if not whole_only:  # these read the input in memory (a documented fallback)
+        report = engines.evaluate(
+            data, "classify", dict(target=target, score=score, weight=weight, pos_label=pos_label,
+                                   drop_invalid=drop_invalid, pred=pred, task=task, classes=classes, sep=sep,
+                                   decimal=decimal),
+            dict(threshold=threshold, top_k=top_k, normalize=normalize, normalize_scores=normalize_scores,
+                 show_classes=show_classes),
+            memory_limit=memory_limit, engine=engine, scheduler=scheduler, progress=progress)
+        if report is not None:
+            return _engine_warnings(report, pos_label=pos_label, threshold=threshold, top_k=top_k, normalize=normalize,
+                                    normalize_scores=normalize_scores, show_classes=show_classes)
     data_ = io.read_classification(_source(data), target=target, score=score, weight=weight, pos_label=pos_label,
                                    drop_invalid=drop_invalid, pred=pred, task=task,
                                    classes=classes, sep=sep, decimal=decimal)
@@ -247,6 +276,26 @@ def curve(
     return replace(c, notes=(*data_.notes, *getattr(data_, "warnings", ())))
 
 
+def _engine_warnings(report: Report, *, pos_label, threshold, top_k, normalize, normalize_scores,
+                     show_classes) -> Report:
+    """Options that do not apply to the detected task (a report of the batched engines)."""
+    from evalml_cli import metrics
+
+    if report.task == metrics.BINARY:
+        ignored = [name for name, given in (("--top-k", top_k is not None), ("--normalize", normalize is not None),
+                                            ("--normalize-scores", normalize_scores is not None),
+                                            ("--show-classes", show_classes != 20)) if given]
+        if ignored:
+            report = report.with_warnings(f"{', '.join(ignored)} {'is' if len(ignored) == 1 else 'are'} ignored "
+                                          "for binary data (multiclass only)")
+        return report
+    if pos_label is not None:
+        report = report.with_warnings("--pos-label is ignored for multiclass data")
+    if threshold != 0.5:
+        report = report.with_warnings("--threshold is ignored for multiclass data (the predicted class is the argmax)")
+    return report
+
+
 def regress(
     data: Any,
     *,
@@ -268,6 +317,11 @@ def regress(
     bootstrap_kind: str = "percentile",
     by: str | None = None,
     gap: str | None = None,
+    memory_limit: str | int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    progress: bool = False,
+    pulls: bool = False,
 ) -> Report:
     """Regression metrics, as ``evalml regress`` (``cov``/``corr`` are matrix file paths)."""
     opts = dict(locals())
@@ -279,6 +333,17 @@ def regress(
     if n_params < 0:
         raise EvalmlError(f"n_params must be ≥ 0, got {n_params}")
     check_uncertainty_options(sigma, cov, corr, None)
+    if not 0.0 < quantile < 1.0:
+        raise EvalmlError(f"--quantile must be strictly between 0 and 1, got {quantile:g}", hint="e.g. --quantile 0.9")
+    from evalml_cli import engine as engines
+
+    report = None if opts.get("ci") else engines.evaluate(
+        data, "regress", dict(target=target, pred=pred, weight=weight, sigma=sigma, drop_invalid=drop_invalid,
+                              sep=sep, decimal=decimal),
+        dict(n_params=n_params, quantile=quantile, cov=cov, corr=corr, pulls=pulls),
+        memory_limit=memory_limit, engine=engine, scheduler=scheduler, progress=progress)
+    if report is not None:
+        return report
     data_ = read_regression(_source(data), target=target, pred=pred, weight=weight, sigma=sigma, cov=cov, corr=corr,
                             drop_invalid=drop_invalid, sep=sep, decimal=decimal)
     return _with_ci(evaluate_regression.regress(data_, n_params, quantile), data_, opts, n_params=n_params,
@@ -302,6 +367,10 @@ def density(
     bootstrap_kind: str = "percentile",
     by: str | None = None,
     gap: str | None = None,
+    memory_limit: str | int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    progress: bool = False,
 ) -> Report:
     """Density metrics, as ``evalml density``: NLL of samples, or KL/JS of two histograms."""
     opts = dict(locals())
@@ -311,6 +380,15 @@ def density(
     from evalml_cli.io_regression import check_density_options, read_density
 
     check_density_options(likelihood, p, q, weight)
+    if likelihood is not None and not (opts.get("ci") or by is not None or gap is not None):
+        from evalml_cli import engine as engines
+
+        report = engines.evaluate(
+            data, "density", dict(likelihood=likelihood, weight=weight, drop_invalid=drop_invalid, sep=sep,
+                                  decimal=decimal),
+            {}, memory_limit=memory_limit, engine=engine, scheduler=scheduler, progress=progress)
+        if report is not None:
+            return report
     data_ = read_density(_source(data), likelihood=likelihood, p=p, q=q, weight=weight, drop_invalid=drop_invalid,
                          sep=sep, decimal=decimal)
     return _with_ci(evaluate_regression.density(data_), data_, opts)

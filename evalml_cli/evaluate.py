@@ -57,9 +57,24 @@ def classify_binary(data: io.BinaryData, threshold: float = 0.5, *, state=None) 
     """
     if state is None:
         state = binary_update(data.y, data.score, data.weight)
-    ms = binary_compute(state, threshold)
-    values, warnings = metrics_from(ms, metrics.count_names(metrics.BINARY) if data.weight is None else frozenset())
-    warnings += suspicious_scores(state.scores, threshold, values.get("roc_auc"))
+    from evalml_cli.report import finite_or_none
+
+    n_pos = int(data.y.sum())
+    # None when the sum overflows float64
+    sum_weights = finite_or_none(data.weight.sum()) if data.weight is not None else None
+    return binary_report(state, data, threshold, n=int(data.y.shape[0]), n_pos=n_pos, sum_weights=sum_weights)
+
+
+def binary_report(state, data: io.BinaryData, threshold: float, *, n: int, n_pos: int, sum_weights: float | None,
+                  ms=None, extremes: "np.ndarray | None" = None) -> Report:
+    """The binary Report from a merged :class:`BinaryState` (``data`` gives the names, notes and
+    warnings; its arrays are not read). The streaming engine passes ``ms`` (metrics computed
+    from its own states) and ``extremes`` (the smallest and largest score) instead of a state."""
+    weighted = data.weight is not None
+    if ms is None:
+        ms = binary_compute(state, threshold)
+    values, warnings = metrics_from(ms, metrics.count_names(metrics.BINARY) if not weighted else frozenset())
+    warnings += suspicious_scores(state.scores if extremes is None else extremes, threshold, values.get("roc_auc"))
     inputs = {
         "file": data.source,
         "target": data.target,
@@ -68,21 +83,17 @@ def classify_binary(data: io.BinaryData, threshold: float = 0.5, *, state=None) 
         "threshold": threshold,
         "pos_label": data.pos_label,
     }
-    n_pos = int(data.y.sum())
-    from evalml_cli.report import finite_or_none
-
     return Report(
         task=metrics.BINARY,
-        n=int(data.y.shape[0]),
+        n=n,
         inputs=inputs,
         metrics=values,
         warnings=data.warnings + warnings,
         n_dropped=data.n_dropped,
         notes=list(data.notes),
-        class_counts={"positive": n_pos, "negative": int(data.y.shape[0]) - n_pos},
-        # None when the sum overflows float64
-        sum_weights=finite_or_none(data.weight.sum()) if data.weight is not None else None,
-        weighted=data.weight is not None,
+        class_counts={"positive": n_pos, "negative": n - n_pos},
+        sum_weights=sum_weights,
+        weighted=weighted,
     )
 
 
@@ -106,43 +117,81 @@ def classify_multiclass(
     from evalml_cli.report import finite_or_none
 
     k = len(data.classes)
-    scores = data.scores
+    _check_multiclass_options(data.scores is not None, k, top_k, normalize_scores)
+    scores, probabilities, worst = prepare_scores(data.scores, normalize_scores)
     warnings = list(data.warnings)
-    probabilities = False
-    if scores is None:
+    if worst is not None:
+        warnings.append(rounded_warning(worst))
+    pred = data.pred if data.pred is not None else mk.predict_argmax(scores)
+    state = mk.multiclass_update(data.y, pred, k, scores=scores, weight=data.weight, probabilities=probabilities)
+    ovo = mk.ovo_auc(data.y, scores, k, data.weight) if scores is not None else None
+    return multiclass_report(state, data, n=int(data.y.shape[0]), ovo=ovo, probabilities=probabilities,
+                             warnings=warnings, top_k=top_k, normalize=normalize, normalize_scores=normalize_scores,
+                             show_classes=show_classes)
+
+
+def _check_multiclass_options(has_scores: bool, k: int, top_k: int | None, normalize_scores: str | None) -> None:
+    from evalml_cli.errors import EvalmlError
+
+    if not has_scores:
         if top_k is not None:
             raise EvalmlError("--top-k needs one score column per class", hint="pass --score 'p_*'")
         if normalize_scores is not None:
             raise EvalmlError("--normalize-scores needs score columns", hint="pass --score 'p_*'")
-    else:
-        if top_k is not None and top_k > k:
-            raise EvalmlError(f"--top-k {top_k} is larger than the number of classes ({k})")
-        if normalize_scores == "softmax":
-            scores = mk.softmax(scores)
-        elif normalize_scores == "renormalize":
-            try:
-                scores = mk.renormalize(scores)
-            except ValueError as exc:
-                raise EvalmlError(f"--normalize-scores renormalize: {exc}", hint="try --normalize-scores softmax") from None
-        probabilities = mk.rows_are_probabilities(scores)
-        if not probabilities and normalize_scores is None:
-            # Probabilities rounded to d decimals sum to 1 only within K·½·10⁻ᵈ: accept and
-            # renormalize them (scikit-learn's log_loss renormalizes every row silently).
-            tol = mk.rounding_tolerance(scores)
-            if tol > 1e-6 and mk.rows_are_probabilities(scores, tol):
-                worst = float(np.abs(scores.sum(axis=1) - 1.0).max())
-                scores = mk.renormalize(scores)
-                probabilities = True
-                warnings.append(
-                    f"score rows sum to 1 only within {worst:.2g} (rounded probabilities): "
-                    "each row was divided by its sum"
-                )
-    pred = data.pred if data.pred is not None else mk.predict_argmax(scores)
-    state = mk.multiclass_update(data.y, pred, k, scores=scores, weight=data.weight, probabilities=probabilities)
+    elif top_k is not None and top_k > k:
+        raise EvalmlError(f"--top-k {top_k} is larger than the number of classes ({k})")
+
+
+def rounded_warning(worst: float) -> str:
+    return (f"score rows sum to 1 only within {worst:.2g} (rounded probabilities): "
+            "each row was divided by its sum")
+
+
+def prepare_scores(scores, normalize_scores: str | None):
+    """(scores, probabilities, worst): scores normalized as asked; whether every row is a
+    probability vector; the largest |row sum − 1| when rounded probabilities were renormalized."""
+    import numpy as np
+
+    from evalml_cli.errors import EvalmlError
+    from evalml_cli.kernels import multiclass as mk
+
+    if scores is None:
+        return None, False, None
+    worst = None
+    if normalize_scores == "softmax":
+        scores = mk.softmax(scores)
+    elif normalize_scores == "renormalize":
+        try:
+            scores = mk.renormalize(scores)
+        except ValueError as exc:
+            raise EvalmlError(f"--normalize-scores renormalize: {exc}", hint="try --normalize-scores softmax") from None
+    probabilities = mk.rows_are_probabilities(scores)
+    if not probabilities and normalize_scores is None:
+        # Probabilities rounded to d decimals sum to 1 only within K·½·10⁻ᵈ: accept and
+        # renormalize them (scikit-learn's log_loss renormalizes every row silently).
+        tol = mk.rounding_tolerance(scores)
+        if tol > 1e-6 and mk.rows_are_probabilities(scores, tol):
+            worst = float(np.abs(scores.sum(axis=1) - 1.0).max())
+            scores = mk.renormalize(scores)
+            probabilities = True
+    return scores, probabilities, worst
+
+
+def multiclass_report(state, data: io.MulticlassData, *, n: int, ovo, probabilities: bool, warnings: list[str],
+                      top_k: int | None = None, normalize: str | None = None, normalize_scores: str | None = None,
+                      show_classes: int = 20) -> Report:
+    """The multiclass Report from a merged :class:`MulticlassState` (``data`` gives the names;
+    its arrays are not read). ``ovo`` is the OvO AUC MetricSet, or None without scores."""
+    import numpy as np
+
+    from evalml_cli.kernels import multiclass as mk
+    from evalml_cli.report import finite_or_none
+
+    warnings = list(warnings)
     result = mk.multiclass_compute(state, top_k=top_k)
     ms = result.metrics
-    if scores is not None:
-        ms.update(mk.ovo_auc(data.y, scores, k, data.weight))
+    if data.score_names and ovo is not None:
+        ms.update(ovo)
         if not probabilities:
             ms.set("log_loss", np.nan, "score rows are not probabilities in [0, 1] summing to 1 (±1e-6); "
                    "use --normalize-scores softmax|renormalize")
@@ -183,7 +232,7 @@ def classify_multiclass(
     }
     return Report(
         task=metrics.MULTICLASS,
-        n=int(data.y.shape[0]),
+        n=n,
         inputs=inputs,
         metrics=values,
         warnings=warnings,

@@ -86,6 +86,13 @@ def regress(data: RegressionData, n_params: int = 0, quantile: float = 0.5) -> R
         ms.update(bv)
         # The decomposition's check, side by side with the mean replica MSE (expected_mse).
         ms.set("bias2_plus_variance", bv.values["bias2"] + bv.values["variance"], bv.reasons.get("bias2"))
+    return regression_report(ms, data, n=int(data.y.shape[0]), n_preds=n_preds, n_params=n_params, quantile=quantile,
+                             warnings=warnings, pulls=Pulls(data.rows, residual, pulls, mean_pred))
+
+
+def regression_report(ms, data: RegressionData, *, n: int, n_preds: int, n_params: int, quantile: float,
+                      warnings: list[str], pulls: Pulls | None = None) -> Report:
+    """The regression Report from computed metrics (``data`` gives the names; its arrays are not read)."""
     values, more = metrics_from(ms, metrics.count_names(metrics.REGRESSION))
     inputs = {
         "file": data.source,
@@ -100,13 +107,13 @@ def regress(data: RegressionData, n_params: int = 0, quantile: float = 0.5) -> R
     }
     return Report(
         task=metrics.REGRESSION,
-        n=int(data.y.shape[0]),
+        n=n,
         inputs=inputs,
         metrics=values,
         warnings=warnings + more,
         n_dropped=data.n_dropped,
         notes=list(data.notes),
-        pulls=Pulls(data.rows, residual, pulls, mean_pred),
+        pulls=pulls,
     )
 
 
@@ -135,6 +142,11 @@ def density(data: DensityData) -> Report:
     else:
         ms = kl(data.p, data.q)
         n = int(data.p.shape[0])
+    return density_report(ms, data, n=n)
+
+
+def density_report(ms, data: DensityData, *, n: int) -> Report:
+    """The density Report from computed metrics (``data`` gives the names; its arrays are not read)."""
     values, warnings = metrics_from(ms)
     return Report(
         task=metrics.DENSITY,

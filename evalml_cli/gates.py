@@ -306,6 +306,9 @@ def _metric(view: _View, req: Requirement, where: str) -> tuple[Any, str]:
     q = _quote(req.text)
     if req.cls is None:
         value = None
+        if req.name.endswith("_error_bound") and req.name not in view.metrics \
+                and view.metrics.get(req.name[: -len("_error_bound")]) is not None:
+            return 0.0, ""  # an exact ranking state (no bins): no error
         if req.name not in view.metrics:
             if registry.lookup(view.task, req.name) is None:
                 raise EvalmlError(f"--require {q}: {req.name} is not a {view.task} metric{where}",
@@ -430,9 +433,30 @@ def evaluate(report: Report, requirements: list[Requirement]) -> list[Outcome]:
             out.append(Outcome(req, req.text, None, False, f"got null ({why})"))
             continue
         value = float(value)
+        bound = _error_bound(report, req)
+        if bound is not None and req.op in (">=", ">", "<=", "<"):
+            # A binned roc_auc (streaming): the gate checks the worst case within the bound.
+            worst = value - bound if req.op in (">=", ">") else value + bound
+            passed = _OPS[req.op](worst, req.threshold)
+            sign = "−" if req.op in (">=", ">") else "+"
+            out.append(Outcome(req, req.text, worst, passed, "" if passed else
+                               f"got {show(worst, req.op, req.threshold)} (worst case: {req.name} {show(value)} "
+                               f"{sign} {req.name}_error_bound {bound:.3g})"))
+            continue
         passed = _OPS[req.op](value, req.threshold)
         out.append(Outcome(req, req.text, value, passed, "" if passed else f"got {show(value, req.op, req.threshold)}"))
     return out
+
+
+def _error_bound(report: Report, req: Requirement) -> float | None:
+    """``METRIC_error_bound`` of the report (or group) the requirement reads, when it has one."""
+    if req.cls is not None or req.field is not None or req.scope not in ("metrics", "groups"):
+        return None
+    view = _view(report)
+    if req.scope == "groups":
+        view = _view(view.groups[req.group], view.task)
+    bound = view.metrics.get(f"{req.name}_error_bound")
+    return float(bound) if isinstance(bound, (int, float)) and math.isfinite(bound) else None
 
 
 def check(report: Report, requirements: list[Requirement]) -> list[str]:

@@ -501,10 +501,14 @@ def first_line(exc: BaseException, limit: int = 200) -> str:
 # Column conversion
 
 
+#: Rows before the table being validated (set by evalml_cli.batches for a batch of a larger file).
+ROW_OFFSET = __import__("contextvars").ContextVar("evalml_row_offset", default=0)
+
+
 def _row_list(mask: np.ndarray, limit: int = 5, rows: np.ndarray | None = None) -> str:
     """'2, 5, 9, …': the 1-based data rows where ``mask`` holds (``rows`` maps kept → file rows)."""
     hits = np.flatnonzero(mask)[:limit]
-    rows = hits + 1 if rows is None else rows[hits]
+    rows = hits + 1 + ROW_OFFSET.get() if rows is None else rows[hits]
     more = ", …" if int(mask.sum()) > limit else ""
     return ", ".join(str(r) for r in rows) + more
 
@@ -589,7 +593,7 @@ def numeric_column(table: pa.Table, name: str, display: str) -> np.ndarray:
         first = int(np.argmax(bad))
         raise EvalmlError(
             f"column {name!r} in {display} must be numeric but has {int(bad.sum())} non-numeric value(s), "
-            f"first {col[first].as_py()!r} at data row {first + 1} (data rows {_row_list(bad)})",
+            f"first {col[first].as_py()!r} at data row {first + 1 + ROW_OFFSET.get()} (data rows {_row_list(bad)})",
             hint="fix the file or choose another column; numbers use '.' and ASCII digits without separators",
         )
     raise _nested_type_error(name, display, typ, "numbers")

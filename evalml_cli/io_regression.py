@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from evalml_cli.errors import EvalmlError
-from evalml_cli.io import TableSource, _negative_weight_warning, _row_list, drop_rows, invalid_rows, numeric_column
+from evalml_cli.io import ROW_OFFSET, TableSource, _negative_weight_warning, _row_list, drop_rows, invalid_rows, numeric_column
 
 REG_TARGET_CANDIDATES = ("y_true", "target", "data", "y", "measured", "observed", "truth", "label")
 REG_PRED_CANDIDATES = ("y_pred", "pred", "prediction", "theory", "model", "fit", "output")
@@ -109,7 +109,7 @@ def read_regression(
     if s is not None:
         masks[sigma_col] = ~np.isfinite(s)
     keep = invalid_rows(masks, drop_invalid, src.display)
-    n_dropped, y, preds, rows, w, s = drop_rows(keep, y, preds, np.arange(1, n_file + 1), w, s)
+    n_dropped, y, preds, rows, w, s = drop_rows(keep, y, preds, np.arange(1, n_file + 1) + ROW_OFFSET.get(), w, s)
     warnings: list[str] = []
     if s is not None:
         from evalml_cli.matrix import validate_sigma
@@ -170,7 +170,7 @@ def read_density(
         if w is not None:
             masks[w_col] = ~np.isfinite(w)
         keep = invalid_rows(masks, drop_invalid, src.display)
-        n_dropped, lik, w, rows = drop_rows(keep, lik, w, np.arange(1, table.num_rows + 1))
+        n_dropped, lik, w, rows = drop_rows(keep, lik, w, np.arange(1, table.num_rows + 1) + ROW_OFFSET.get())
         bad = lik <= 0
         if bad.any():
             raise EvalmlError(
@@ -188,7 +188,7 @@ def read_density(
     pv = numeric_column(table, p_col, src.display)
     qv = numeric_column(table, q_col, src.display)
     keep = invalid_rows({p_col: ~np.isfinite(pv), q_col: ~np.isfinite(qv)}, drop_invalid, src.display)
-    n_dropped, pv, qv, rows = drop_rows(keep, pv, qv, np.arange(1, table.num_rows + 1))
+    n_dropped, pv, qv, rows = drop_rows(keep, pv, qv, np.arange(1, table.num_rows + 1) + ROW_OFFSET.get())
     for col, v in ((p_col, pv), (q_col, qv)):
         neg = v < 0
         if neg.any():

@@ -67,6 +67,7 @@ _set("binary", "accuracy precision recall specificity", interval="wilson")
 _set("binary", "roc_auc", kernel="binary.ranking_metrics", merge="bound", interval="delong")
 _set("binary", "average_precision", kernel="binary.ranking_metrics", merge="bound")
 _set("binary", "log_loss brier", kernel="binary.probability_metrics")
+_set("binary", "roc_auc_error_bound average_precision_error_bound", kernel="ranking.ranking_compute", interval=None)
 _set("multiclass", "roc_auc_ovr_macro roc_auc_ovr_weighted", merge="bound")
 _set("multiclass", "roc_auc_ovo_macro roc_auc_ovo_weighted", kernel="multiclass.ovo_auc", merge="rows")
 _set("regression", "median_absolute_error", kernel="regression.median_absolute_error", merge="rows")
@@ -110,6 +111,10 @@ REGISTRY: tuple[Metric, ...] = (
        "trapezoidal area under (FPR, TPR) over the distinct scores; a tied positive/negative pair counts ½"),
     _m(BINARY, "average_precision", True, "ratio",
        "Σₖ (Rₖ − Rₖ₋₁)·Pₖ over the distinct scores from high to low (no interpolation)"),
+    _m(BINARY, "roc_auc_error_bound", False, "value",
+       "Σ_bins pos_b·neg_b / (P·N): |roc_auc − exact| ≤ it; only when a streamed run's scores outgrew the budget"),
+    _m(BINARY, "average_precision_error_bound", False, "value",
+       "largest |AP − exact AP| over every order inside the bins (see kernels/ranking.py); with the binned state only"),
     _m(BINARY, "log_loss", False, "value",
        "−Σ w [y ln p + (1−y) ln(1−p)] / Σ w, p clipped to [ε, 1−ε], ε = 2.22e-16"),
     _m(BINARY, "brier", False, "value", "Σ w (p − y)² / Σ w"),

@@ -43,6 +43,21 @@ RequireOpt = Annotated[
 WeightOpt = Annotated[
     Optional[str], typer.Option("--weight", "-w", metavar="COL", help="Column of per-row sample (event) weights; may be negative.")
 ]
+MemoryLimitOpt = Annotated[
+    Optional[str], typer.Option("--memory-limit", metavar="SIZE",
+                                help="Peak memory to stay within, e.g. 1G or 512M (at least 256M; default: half the "
+                                "available memory). Inputs estimated larger are streamed batch by batch.")
+]
+EngineOpt = Annotated[
+    Optional[str], typer.Option("--engine", metavar="local|dask",
+                                help="local (default) or dask: map the batches over a Dask cluster "
+                                "(pip install 'evalml-cli[dask]').")
+]
+SchedulerOpt = Annotated[
+    Optional[str], typer.Option("--scheduler", metavar="ADDRESS",
+                                help="With --engine dask: the scheduler address, e.g. tcp://10.0.0.5:8786 "
+                                "(default: a local cluster of 2 workers).")
+]
 PlotOpt = Annotated[
     Optional[list[str]],
     typer.Option("--plot", metavar="[KIND=]PATH",

@@ -8,9 +8,9 @@ from typing import Annotated, Optional
 import typer
 
 from evalml_cli.commands._common import (
-    BaselineOpt, BootstrapKindOpt, BootstrapOpt, ByOpt, CiMethodOpt, CiOpt, DropInvalidOpt, FormatOpt, GapOpt,
-    MaxDropOpt, MaxRiseOpt, OutputOpt, PlotOpt, QuietOpt, RequireOpt, SeedOpt, SummaryOpt, WeightOpt, ci_kwargs,
-    figures, run,
+    BaselineOpt, BootstrapKindOpt, BootstrapOpt, ByOpt, CiMethodOpt, CiOpt, DropInvalidOpt, EngineOpt, FormatOpt,
+    GapOpt, MaxDropOpt, MaxRiseOpt, MemoryLimitOpt, OutputOpt, PlotOpt, QuietOpt, RequireOpt, SchedulerOpt, SeedOpt,
+    SummaryOpt, WeightOpt, ci_kwargs, figures, run,
 )  # fmt: skip
 
 
@@ -97,6 +97,9 @@ def classify(
     by: ByOpt = None,
     gap: GapOpt = None,
     drop_invalid: DropInvalidOpt = False,
+    memory_limit: MemoryLimitOpt = None,
+    engine: EngineOpt = None,
+    scheduler: SchedulerOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     quiet: QuietOpt = False,
@@ -121,6 +124,7 @@ def classify(
             drop_invalid=drop_invalid, classes=classes, sep=sep, decimal=decimal, threshold_from=threshold_from,
             tpr_at_fpr=tpr_at_fpr, fpr_at_tpr=fpr_at_tpr, hep=hep, lumi_scale=lumi_scale, overtraining=overtraining,
             bins=bins, curves=fig.curves(("roc", "pr", "calibration")),
+            memory_limit=memory_limit, engine=engine or "local", scheduler=scheduler, progress=not quiet,
             **ci_kwargs(ci, ci_method, bootstrap, seed, bootstrap_kind, by, gap),
         ))
 

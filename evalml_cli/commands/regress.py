@@ -7,9 +7,9 @@ from typing import Annotated, Optional
 import typer
 
 from evalml_cli.commands._common import (
-    BaselineOpt, BootstrapKindOpt, BootstrapOpt, ByOpt, CiMethodOpt, CiOpt, DropInvalidOpt, FormatOpt, GapOpt,
-    MaxDropOpt, MaxRiseOpt, OutputOpt, PlotOpt, QuietOpt, RequireOpt, SeedOpt, SummaryOpt, WeightOpt, ci_kwargs, fail,
-    figures, run,
+    BaselineOpt, BootstrapKindOpt, BootstrapOpt, ByOpt, CiMethodOpt, CiOpt, DropInvalidOpt, EngineOpt, FormatOpt,
+    GapOpt, MaxDropOpt, MaxRiseOpt, MemoryLimitOpt, OutputOpt, PlotOpt, QuietOpt, RequireOpt, SchedulerOpt, SeedOpt,
+    SummaryOpt, WeightOpt, ci_kwargs, fail, figures, run,
 )  # fmt: skip
 
 REGRESS_EXAMPLES = """
@@ -65,6 +65,9 @@ def regress(
     by: ByOpt = None,
     gap: GapOpt = None,
     drop_invalid: DropInvalidOpt = False,
+    memory_limit: MemoryLimitOpt = None,
+    engine: EngineOpt = None,
+    scheduler: SchedulerOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     quiet: QuietOpt = False,
@@ -91,7 +94,9 @@ def regress(
 
         return fig.finish(api.regress(path, target=target, pred=pred, weight=weight, sigma=sigma, cov=cov, corr=corr,
                                       n_params=n_params, quantile=quantile, drop_invalid=drop_invalid, sep=sep,
-                                      decimal=decimal,
+                                      decimal=decimal, memory_limit=memory_limit,
+                                      engine=engine or "local", scheduler=scheduler, progress=not quiet,
+                                      pulls=pulls is not None,
                                       **ci_kwargs(ci, ci_method, bootstrap, seed, bootstrap_kind, by, gap)))
 
     def side_files(report):
@@ -123,6 +128,9 @@ def density(
     by: ByOpt = None,
     gap: GapOpt = None,
     drop_invalid: DropInvalidOpt = False,
+    memory_limit: MemoryLimitOpt = None,
+    engine: EngineOpt = None,
+    scheduler: SchedulerOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     quiet: QuietOpt = False,
@@ -146,7 +154,9 @@ def density(
         from evalml_cli import api
 
         return api.density(path, likelihood=likelihood, p=p, q=q, weight=weight, drop_invalid=drop_invalid,
-                           sep=sep, decimal=decimal, **ci_kwargs(ci, ci_method, bootstrap, seed, bootstrap_kind, by, gap))
+                           sep=sep, decimal=decimal, memory_limit=memory_limit, engine=engine or "local",
+                           scheduler=scheduler, progress=not quiet,
+                           **ci_kwargs(ci, ci_method, bootstrap, seed, bootstrap_kind, by, gap))
 
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require, known=metrics.names_for(metrics.DENSITY),
         inputs={"FILE": path}, tasks=(metrics.DENSITY,), classname=f"density {path}",

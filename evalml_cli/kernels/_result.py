@@ -18,7 +18,8 @@ def pow2_scale(*arrays) -> float:
     >>> pow2_scale(np.array([3.0, -5.0])), pow2_scale(np.zeros(2))
     (4.0, 1.0)
     """
-    m = max((float(np.max(np.abs(a))) if np.size(a) else 0.0) for a in arrays) if arrays else 0.0
+    # max(max, -min): the largest |value| without an |a| copy of the array
+    m = max((max(float(np.max(a)), -float(np.min(a))) if np.size(a) else 0.0) for a in arrays) if arrays else 0.0
     if not (m > 0 and math.isfinite(m)):
         return 1.0
     return math.ldexp(1.0, math.frexp(m)[1] - 1)  # 2^e ≤ m < 2^(e+1); 2^1024 would overflow

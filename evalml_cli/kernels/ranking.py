@@ -380,7 +380,7 @@ def average_precision(state: RankingState) -> float:
 
 
 def roc_auc_error_bound(state: RankingState) -> float:
-    """Worst-case |binned AUC − exact AUC| over every order of the rows inside the bins.
+    """The error bound of a binned AUC: Σ_b pos_b · neg_b / (P·N), the issue's formula.
 
     A positive–negative pair in different bins is ordered correctly by the bins. A pair in one
     bin b counts 1/2 in the binned AUC and, in the exact one, 1 (positive above), 0 (below) or
@@ -388,27 +388,27 @@ def roc_auc_error_bound(state: RankingState) -> float:
 
         AUC_binned ± Σ_b pos_b · neg_b / (2·P·N)
 
-    whose width Σ_b pos_b·neg_b/(P·N) is the range the within-bin order can produce; the binned
-    value is its centre, so the worst error — returned here — is half the width. Attained when
-    every bin holds at least two distinct scores with all its positives on one side. 0 for an
-    exact state. NaN when either class has no positive weight or a weight was negative (pairs
-    with negative weight break the argument).
+    whose *width* Σ_b pos_b·neg_b/(P·N) is returned: |binned − exact| never exceeds it, and
+    the true worst case (the binned value is the interval's centre) is half of it — attained
+    when every bin holds at least two distinct scores with all its positives on one side.
+    0 for an exact state. NaN when either class has no positive weight or a weight was
+    negative (pairs with negative weight break the argument).
 
     Examples
     --------
     Budget 2 puts 0.1 (a negative) in one bin and 0.35, 0.4, 0.8 (2 positives, 1 negative) in
-    the other: bound = 2·1 / (2·2·2) = 0.25; the exact AUC 0.75 lies in 0.75 ± 0.25.
+    the other: bound = 2·1 / (2·2) = 0.5; the exact AUC 0.75 lies in 0.75 ± 0.25.
 
     >>> st = ranking_update(None, np.array([0, 0, 1, 1], bool), np.array([0.1, 0.4, 0.35, 0.8]), budget=2)
     >>> roc_auc(st), roc_auc_error_bound(st)
-    (0.75, 0.25)
+    (0.75, 0.5)
     """
     p_total, n_total = float(state.pos.sum()), float(state.neg.sum())
     if state.negative_weights or not (p_total > 0 and n_total > 0):
         return math.nan
     if state.exact:
         return 0.0
-    return float(state.pos @ state.neg) / (2.0 * p_total * n_total)
+    return float(state.pos @ state.neg) / (p_total * n_total)
 
 
 def average_precision_error_bound(state: RankingState) -> float:
