@@ -197,7 +197,8 @@ def classify(
             report = ec.hep_metrics(report, state, chosen, lumi_scale)
         if overtraining is not None:
             report = ec.overtraining_metrics(report, read(overtraining, "--overtraining"), data_)
-        report = ec.calibration_metrics(report, data_, bins, state=state)
+        if bins is not None:
+            report = ec.calibration_metrics(report, data_, bins, state=state)
         if curves:
             report = replace(report, curves=ec.curves_block(data_, curves, bins=bins or 15, keep=[chosen]))
         ignored = [name for name, given in (("--top-k", top_k is not None), ("--normalize", normalize is not None),
@@ -220,7 +221,8 @@ def classify(
     if ignored:
         report = report.with_warnings(f"{', '.join(ignored)} {'is' if len(ignored) == 1 else 'are'} ignored "
                                       "for multiclass data (binary only)")
-    report = ec.calibration_metrics(report, data_, bins, normalize_scores)
+    if bins is not None:
+        report = ec.calibration_metrics(report, data_, bins, normalize_scores)
     if curves:
         report = replace(report, curves=ec.curves_block(data_, curves, bins=bins or 15))
     return _with_ci(report, data_, opts, top_k=top_k, normalize=normalize, normalize_scores=normalize_scores,
