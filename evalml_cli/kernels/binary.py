@@ -202,6 +202,8 @@ def ranking_metrics(state: BinaryState) -> MetricSet:
     the latter. Weights are rescaled by a power of two first, so any common factor c (1e-170 …
     1e300) gives the same values.
     """
+    if not state.weighted:
+        return _ranking_metrics_counts(state)
     ms = MetricSet()
     # Weights are divided by a power of two near their largest per-score sum (exact), so that
     # P·N and the dot product below neither underflow (weights of 1e-170) nor overflow (1e160).
@@ -236,6 +238,45 @@ def ranking_metrics(state: BinaryState) -> MetricSet:
         else:
             precision = np.divide(tps, predicted, out=np.zeros_like(tps), where=contributes)
             ms.set("average_precision", float(pos @ precision) / p_total)
+    else:
+        ms.set("average_precision", np.nan, "no positive rows")
+    return ms
+
+
+def _ranking_metrics_counts(state: BinaryState) -> MetricSet:
+    """:func:`ranking_metrics` for unweighted states (integer counts), from ascending cumulative
+    sums of contiguous arrays: the counts above level i are TPS_i = P − C_i + pos_i with
+    C = cumsum(pos) from the lowest score up (likewise FPS from the negatives), so
+
+        roc_auc · P·N = Σ neg_i (TPS_i − pos_i/2) = P·N − neg·C + ½ neg·pos,
+
+    and average precision needs TPS/(TPS+FPS) only at the levels holding positives. Every
+    intermediate is an integer (or half) below 2^53, so the result is that of the general path.
+    """
+    ms = MetricSet()
+    pos, neg = state.pos, state.neg
+    if pos.size == 0:
+        ms.set("roc_auc", np.nan, "needs rows of both classes (only one class present)")
+        ms.set("average_precision", np.nan, "no positive rows")
+        return ms
+    cp = np.cumsum(pos)
+    p_total = float(cp[-1])
+    cn = np.cumsum(neg)
+    n_total = float(cn[-1])
+    if p_total > 0 and n_total > 0:
+        num = p_total * n_total - float(neg @ cp) + 0.5 * float(neg @ pos)
+        ms.set("roc_auc", num / p_total / n_total)
+    else:
+        ms.set("roc_auc", np.nan, "needs rows of both classes (only one class present)")
+    if p_total > 0:
+        at = np.flatnonzero(pos)  # levels with positives
+        tps = p_total - cp[at] + pos[at]
+        fps = n_total - cn[at] + neg[at]
+        # The sum runs over every level from the highest score down (zeros where no positive),
+        # as in the general path, so the rounding — and the reported number — is the same.
+        precision = np.zeros(pos.shape[0])
+        precision[pos.shape[0] - 1 - at] = tps / (tps + fps)
+        ms.set("average_precision", float(np.ascontiguousarray(pos[::-1]) @ precision) / p_total)
     else:
         ms.set("average_precision", np.nan, "no positive rows")
     return ms

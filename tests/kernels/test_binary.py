@@ -216,3 +216,20 @@ def test_row_order_and_weight_scaling_invariance(data):
 def test_empty_state_is_well_formed():
     st_ = binary_update(np.array([], bool), np.array([]))
     assert isinstance(st_, BinaryState) and st_.n == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5)), min_size=1, max_size=40))
+def test_unweighted_ranking_fast_path_equals_the_general_path(counts):
+    from dataclasses import replace
+
+    from evalml_cli.kernels.binary import BinaryState, ranking_metrics
+
+    pos = np.array([c[0] for c in counts], dtype=np.float64)
+    neg = np.array([c[1] for c in counts], dtype=np.float64)
+    state = BinaryState(np.arange(len(counts), dtype=np.float64), pos, neg, int(pos.sum() + neg.sum()), False)
+    fast = ranking_metrics(state)
+    general = ranking_metrics(replace(state, weighted=True))
+    for name in ("roc_auc", "average_precision"):
+        a, b = fast.values[name], general.values[name]
+        assert (np.isnan(a) and np.isnan(b)) or a == pytest.approx(b, rel=1e-15, abs=0), name
