@@ -111,8 +111,9 @@ class EvalmlCommand(TyperCommand):
 
 app = typer.Typer(
     name="evalml",
-    help="Evaluate prediction files (CSV, CSV.gz, TSV, Parquet or '-' for CSV on stdin): the metrics "
-    "you can trust, as a table, JSON or Markdown, and --require gates for CI.\n\n"
+    help="Evaluate prediction files (CSV/TSV, gzip, Parquet, Arrow/Feather, JSON Lines, ROOT, a directory or "
+    "glob of parts, or '-' for stdin): the metrics you can trust, as a table, JSON, Markdown, HTML, JUnit or "
+    "TSV, with intervals, comparisons, baselines and --require gates for CI.\n\n"
     "Exit codes: 0 ok, 1 a --require failed, 2 usage or input error.",
     cls=EvalmlGroup,
     add_completion=False,
