@@ -145,6 +145,8 @@ def _not_a_report(data: Any) -> str:
         return f"expected a JSON object, got {type(data).__name__}"
     if not isinstance(data.get("task"), str):
         return "no 'task' key"
+    if data.get("task") == "compare" and isinstance(data.get("models"), dict) and data["models"]:
+        return ""  # a comparison: its last model is the baseline (evalml compare --baseline)
     if not isinstance(data.get("metrics"), dict):
         return "no 'metrics' object"
     if report_format(data) is None:

@@ -64,10 +64,18 @@ def apply_baseline(report: Report, saved: dict[str, Any] | None, path: str | os.
 
     name = str(path)
     current = _clean(report.to_dict())
+    model = None
+    if report.models:  # compare: the candidate (second) model against the saved report
+        model, candidate = list(report.models.items())[-1]
+        current = {**current, "task": candidate.task, "metrics": _clean({"m": candidate.metrics})["m"]}
+        if saved.get("task") == "compare" and saved.get("models"):
+            saved = {**saved, "task": candidate.task, "metrics": list(saved["models"].values())[-1].get("metrics", {})}
     changes = bl.compare_to_baseline(current, saved, name=name)
     outcomes = bl.check_limits(current, saved, limits, name=name)
     block = {"file": name, "changes": {c.name: {"baseline": c.baseline, "change": c.change, "direction": c.direction}
                                        for c in changes}}
+    if model is not None:
+        block = {"file": name, "model": model, "changes": block["changes"]}
     return replace(report, extra_json={**report.extra_json, "baseline": block}), outcomes
 
 

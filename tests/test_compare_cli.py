@@ -223,3 +223,27 @@ def test_compare_plot_overlays_both_models(tmp_path):
     img = mpimg.imread(png)
     assert img.shape[0] > 100 and img.std() > 0
     assert "curves" not in proc.stdout.decode()  # figures never reach the JSON
+
+
+def test_compare_baseline_gates_the_candidate_model(tmp_path):
+    import json
+
+    from conftest import SAMPLES, run_evalml
+
+    base = tmp_path / "base.json"
+    assert run_evalml("classify", str(SAMPLES / "binary.csv"), "-t", "y_true", "-s", "y_score", "-o", str(base),
+                      "-q").returncode == 0
+    args = ("compare", str(SAMPLES / "binary.csv"), "-t", "y_true", "--baseline", str(base), "--max-drop", "roc_auc=0.005")
+    good = run_evalml(*args, "-s", "weight", "-s", "y_score", "-f", "json")
+    assert good.returncode == 0, good.stderr
+    block = json.loads(good.stdout)["baseline"]
+    assert block["model"] == "y_score" and block["changes"]["roc_auc"]["direction"] == "same"
+    bad = run_evalml(*args, "-s", "y_score", "-s", "weight", "-q")
+    assert bad.returncode == 1 and b"--max-drop roc_auc=0.005" in bad.stderr
+    # a saved comparison is a baseline too: its second model is compared with this run's second model
+    saved = tmp_path / "cmp.json"
+    assert run_evalml("compare", str(SAMPLES / "binary.csv"), "-t", "y_true", "-s", "weight", "-s", "y_score",
+                      "-o", str(saved), "-q").returncode == 0
+    again = run_evalml("compare", str(SAMPLES / "binary.csv"), "-t", "y_true", "-s", "weight", "-s", "y_score",
+                       "--baseline", str(saved), "--max-drop", "roc_auc=0", "-q")
+    assert again.returncode == 0, again.stderr

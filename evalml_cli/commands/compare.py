@@ -9,7 +9,7 @@ import typer
 
 from evalml_cli.commands._common import (
     BootstrapKindOpt, BootstrapOpt, ByOpt, CiMethodOpt, CiOpt, FormatOpt, GapOpt, OutputOpt, QuietOpt, RequireOpt,
-    PlotOpt, SeedOpt, SummaryOpt, WeightOpt, ci_kwargs, fail, figures, run,
+    BaselineOpt, MaxDropOpt, MaxRiseOpt, PlotOpt, SeedOpt, SummaryOpt, WeightOpt, ci_kwargs, fail, figures, run,
 )  # fmt: skip
 
 EXAMPLES = """
@@ -63,6 +63,9 @@ def compare(
     quiet: QuietOpt = False,
     require: RequireOpt = None,
     summary: SummaryOpt = None,
+    baseline: BaselineOpt = None,
+    max_drop: MaxDropOpt = None,
+    max_rise: MaxRiseOpt = None,
 ) -> None:
     """Compare two models on the same rows: each model's metrics, and per metric delta = second − first with a paired interval and p-value (DeLong for roc_auc, McNemar for accuracy, paired bootstrap otherwise)."""
     from evalml_cli import metrics
@@ -86,5 +89,7 @@ def compare(
     run(build, fmt=fmt, output=output, quiet=quiet, requires=require,
         known=metrics.names_for(metrics.BINARY, metrics.MULTICLASS, metrics.REGRESSION),
         inputs={"FILE": files[0], "FILE2": files[1] if len(files) > 1 else None},
-        side_outputs=fig.outputs, side_files=fig.files, summary=summary,
+        side_outputs=fig.outputs, side_files=fig.files, summary=summary, baseline=baseline, max_drop=max_drop,
+        max_rise=max_rise, tasks=(metrics.BINARY, metrics.MULTICLASS, metrics.REGRESSION),
+        classname=f"compare {' '.join(files)}",
         gate_scopes={"compare": True, "intervals": ci is not None, "groups": by is not None})
