@@ -80,7 +80,8 @@ class Part:
 class BatchSource:
     """A file, glob, directory or stdin read in batches (see the module docstring)."""
 
-    def __init__(self, path: str, *, sep: str | None = None, decimal: str | None = None) -> None:
+    def __init__(self, path: str, *, sep: str | None = None, decimal: str | None = None,
+                 stream_stdin: bool = False) -> None:
         self.path = path
         self.display = "<stdin>" if path == "-" else path
         self.sep, self.decimal = sep, decimal
@@ -91,6 +92,10 @@ class BatchSource:
             self._open_dataset(path)
             return
         if path == "-":
+            if stream_stdin:
+                if not self._open_stdin_stream():
+                    self.kind = "not streamable"  # put back on sys.stdin for the in-memory reader
+                return
             self._open_stdin()
             return
         self._file = None
@@ -153,6 +158,63 @@ class BatchSource:
         self.kind = "whole"
         self.columns = list(self._whole.columns)
 
+    def _open_stdin_stream(self) -> bool:
+        """Plain CSV on stdin, read block by block (``kind = "stdin"``): the first MiB is kept
+        for the plan, then one streaming CSV reader runs over it and the rest of the pipe. Any
+        other stdin (gzip, Parquet, Arrow, comment lines, runs of spaces) is put back and read
+        whole — False."""
+        if sys.stdin is None or sys.stdin.isatty():
+            raise EvalmlError("no data on stdin", hint="pipe a file in, e.g. 'cat preds.csv | evalml classify -'")
+        raw = sys.stdin.buffer
+        head = raw.read(1 << 20)
+        first = head.split(b"\n", 1)[0]
+        plain = (head.strip() and io._sniff_magic(head) == ("csv", None) and not head.lstrip().startswith(b"#")
+                 and b"\x00" not in head[:4096])
+        delimiter = self.sep if self.sep not in (None, " ", "space", "whitespace") else None
+        if delimiter is None and self.sep is None:
+            delimiter = "," if b"," in first else "\t" if b"\t" in first else None
+        if delimiter == "\\t":
+            delimiter = "\t"
+        if not plain or delimiter is None or len(delimiter) != 1:
+            sys.stdin = _Replayed(head, raw)  # the whole-stdin reader starts from the first byte again
+            return False
+        import pyarrow.csv as pacsv
+
+        cut = head.rfind(b"\n") + 1 if len(head) == 1 << 20 else len(head)
+        try:
+            self._sample = pacsv.read_csv(pa.BufferReader(head[:cut] or head),
+                                          parse_options=pacsv.ParseOptions(delimiter=delimiter),
+                                          convert_options=pacsv.ConvertOptions(decimal_point=self.decimal or "."))
+        except (pa.ArrowException, OSError) as exc:
+            raise EvalmlError(f"cannot read <stdin>: {io.first_line(exc)}") from None
+        self._stdin = (head, raw, delimiter)
+        self.kind = "stdin"
+        self.columns = list(self._sample.column_names)
+        return True
+
+    def _stdin_batches(self, columns: list[str], batch_rows: int, types: dict | None) -> Iterator[tuple[int, pa.Table]]:
+        import pyarrow.csv as pacsv
+
+        if self._stdin is None:
+            raise EvalmlError("stdin can be read only once", hint="write it to a file first")
+        head, raw, delimiter = self._stdin
+        self._stdin = None
+        stream = _Replayed(head, raw).buffer
+        read = pacsv.ReadOptions(block_size=int(min(max(batch_rows * 16, 1 << 20), 1 << 28)))
+        convert = pacsv.ConvertOptions(include_columns=columns, column_types=types or {},
+                                       decimal_point=self.decimal or ".")
+        start = 0
+        try:
+            reader = pacsv.open_csv(pa.PythonFile(stream, mode="r"), read_options=read,
+                                    parse_options=pacsv.ParseOptions(delimiter=delimiter), convert_options=convert)
+            for rb in reader:
+                if rb.num_rows:
+                    yield start, pa.Table.from_batches([rb])
+                    start += rb.num_rows
+        except (pa.ArrowException, OSError, EOFError) as exc:
+            raise EvalmlError(f"cannot read <stdin>: {io.first_line(exc)}",
+                              hint="a column whose type changes between blocks? pass numbers only") from None
+
     def _open_dataset(self, path: str) -> None:
         import pyarrow.dataset as ds
 
@@ -210,6 +272,8 @@ class BatchSource:
     # -- reading -----------------------------------------------------------------------------
     def sample(self, rows: int = SAMPLE_ROWS) -> pa.Table:
         """The first rows, every column (for the plan)."""
+        if self.kind == "stdin":
+            return self._sample
         for _, table in self.batches(self.columns, rows):
             return table
         raise EvalmlError(f"{self.display} has no data rows", hint="expected a header row and data rows")
@@ -244,6 +308,9 @@ class BatchSource:
     def batches(self, columns: list[str], batch_rows: int, types: dict | None = None) -> Iterator[tuple[int, pa.Table]]:
         """``(first_row, table)`` of only ``columns``, in file order, about ``batch_rows`` rows each."""
         columns = list(dict.fromkeys(columns))
+        if self.kind == "stdin":
+            yield from self._stdin_batches(columns, batch_rows, types)
+            return
         if self.kind == "whole":
             table = self._whole.read(columns)
             for start in range(0, table.num_rows, batch_rows):
@@ -407,6 +474,9 @@ def plan_classification(src: BatchSource, *, target=None, score=None, weight=Non
         class_list = tuple(data.classes)
     else:
         opts["pred"] = data.pred_name
+        if src.kind == "stdin":
+            raise EvalmlError("multiclass labels without score columns need two passes over the data; "
+                              "stdin can be read once", hint="write stdin to a file, or give --score columns")
         texts: set[str] = set()
         for _, t in src.batches([data.target, data.pred_name], batch_rows):  # the first pass
             for c in (data.target, data.pred_name):
@@ -508,3 +578,32 @@ def plan_density(src: BatchSource, *, likelihood=None, weight=None, drop_invalid
     cols = tuple(c for c in (data.columns["likelihood"], data.columns["weight"]) if c)
     opts = dict(likelihood=data.columns["likelihood"], weight=data.columns["weight"], drop_invalid=drop_invalid)
     return Plan("density", cols, opts, src.display, data, types=_types(sample, cols))
+
+
+class _Replayed:
+    """``sys.stdin`` with the bytes already read (``head``) put back in front of the pipe."""
+
+    def __init__(self, head: bytes, raw) -> None:
+        import io as _pyio
+
+        class _Raw(_pyio.RawIOBase):
+            def __init__(self) -> None:
+                self.view, self.pos = memoryview(head), 0
+
+            def readable(self) -> bool:
+                return True
+
+            def readinto(self, b) -> int:
+                if self.pos < len(self.view):
+                    n = min(len(b), len(self.view) - self.pos)
+                    b[:n] = self.view[self.pos:self.pos + n]
+                    self.pos += n
+                    return n
+                data = raw.read1(len(b)) if hasattr(raw, "read1") else raw.read(len(b))
+                b[:len(data)] = data
+                return len(data)
+
+        self.buffer = _pyio.BufferedReader(_Raw(), buffer_size=1 << 20)
+
+    def isatty(self) -> bool:
+        return False

@@ -193,3 +193,43 @@ def test_missing_dask_is_exit_2_naming_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "dask", None)
     res = _invoke(["classify", str(SAMPLES / "binary.parquet"), "--engine", "dask"])
     assert res.exit_code == 2 and "pip install 'evalml-cli[dask]'" in res.stderr, res.stderr
+
+
+def test_stdin_csv_streams_block_by_block_with_a_memory_limit(tmp_path):
+    """Issue 9: stdin is read by block (pyarrow's streaming CSV reader), not whole."""
+    import json as _json
+
+    import numpy as _np
+
+    from conftest import run_evalml
+
+    rng = _np.random.default_rng(3)
+    n = 30_000
+    y = rng.integers(0, 2, n)
+    p = _np.round(1 / (1 + _np.exp(-(2 * y - 1) - rng.normal(0, 1.5, n))), 9)
+    path = tmp_path / "s.csv"
+    path.write_text("y,p\n" + "".join(f"{a},{float(b)!r}\n" for a, b in zip(y, p)))
+    env = {"EVALML_RANKING_BUDGET": "64"}  # force streaming with a small binned ranking state
+    args = ("classify", "-", "-t", "y", "-s", "p", "--memory-limit", "256M", "-f", "json")
+    piped = run_evalml(*args, stdin=path.read_bytes(), env=env)
+    assert piped.returncode == 0, piped.stderr
+    from_file = run_evalml("classify", str(path), *args[2:], env=env)
+    a, b = _json.loads(piped.stdout)["metrics"], _json.loads(from_file.stdout)["metrics"]
+    assert a["roc_auc_error_bound"] > 0  # the streamed (binned) path ran
+    assert a.keys() == b.keys()
+    for key in a:  # batch boundaries differ (pipe blocks vs file blocks): sums agree to rounding
+        assert a[key] == pytest.approx(b[key], rel=1e-12, abs=1e-15), key
+    whole = _json.loads(run_evalml("classify", str(path), "-t", "y", "-s", "p", "-f", "json").stdout)["metrics"]
+    assert abs(a["roc_auc"] - whole["roc_auc"]) <= a["roc_auc_error_bound"]
+    assert {k: a[k] for k in ("tp", "fp", "tn", "fn")} == {k: whole[k] for k in ("tp", "fp", "tn", "fn")}
+    assert a["log_loss"] == pytest.approx(whole["log_loss"], rel=1e-12)
+
+
+def test_stdin_that_is_not_plain_csv_is_read_whole_with_a_memory_limit(tmp_path):
+    import gzip as _gzip
+
+    from conftest import SAMPLES, run_evalml
+
+    data = _gzip.compress((SAMPLES / "binary.csv").read_bytes())
+    proc = run_evalml("classify", "-", "--memory-limit", "1G", "-q", "-r", "roc_auc>=0.9", stdin=data)
+    assert proc.returncode == 0, proc.stderr

@@ -53,6 +53,13 @@ def evaluate(data: Any, task: str, reader: dict, opts: dict, *, memory_limit: st
     path = os.fspath(data)
     from evalml_cli import batches as B
 
+    if path == "-" and engine == "local" and (given is not None or forced):
+        # stdin has no size to estimate: an explicit --memory-limit streams it block by block
+        src = B.BatchSource(path, sep=reader.pop("sep", None), decimal=reader.pop("decimal", None), stream_stdin=True)
+        if src.kind != "stdin":
+            return None  # not plain CSV: read whole (a documented fallback)
+        plan = _plan(src, task, reader)
+        return _run_local(src, plan, opts, limit, forced, progress)
     if path == "-" or not (B.is_multi(path) or os.path.isfile(path.split(".root:")[0])):
         if engine == "dask":
             raise EvalmlError(f"--engine dask reads files, globs or directories, not {path}",
@@ -73,6 +80,16 @@ def evaluate(data: Any, task: str, reader: dict, opts: dict, *, memory_limit: st
     plan = _plan(src, task, reader)
     if engine == "local" and not forced and src.estimate_bytes(list(plan.columns)) <= limit:
         return None
+    if engine == "dask":
+        _check_streamable(src, plan, opts, limit)
+        limits = _limits(plan, limit, forced)
+        from evalml_cli.engine import dask as dask_engine
+
+        return dask_engine.run(local.StreamTask(plan, plan.task, dict(opts), limits), src, scheduler)
+    return _run_local(src, plan, opts, limit, forced, progress)
+
+
+def _check_streamable(src, plan, opts: dict, limit: int) -> None:
     if plan.task == "regression" and (opts.get("cov") or opts.get("corr")):
         option = "--cov" if opts.get("cov") else "--corr"
         raise EvalmlError(f"{option} (χ² with a full covariance) needs all rows, but {src.display} is streamed "
@@ -81,16 +98,25 @@ def evaluate(data: Any, task: str, reader: dict, opts: dict, *, memory_limit: st
     if opts.get("pulls"):
         raise EvalmlError(f"--pulls writes one row per input row: not available when {src.display} is streamed",
                           hint="raise --memory-limit")
+
+
+def _limits(plan, limit: int, forced):
+    from evalml_cli.engine import local
+
     limits = local.Limits.from_memory(max(limit, local.MIN_LIMIT), width=len(plan.columns))
     if forced:
         import dataclasses
 
         limits = dataclasses.replace(limits, budget=max(2, int(forced)), batch_rows=min(limits.batch_rows, 1000))
-    stream = local.StreamTask(plan, plan.task, dict(opts), limits)
-    if engine == "dask":
-        from evalml_cli.engine import dask as dask_engine
+    return limits
 
-        return dask_engine.run(stream, src, scheduler)
+
+def _run_local(src, plan, opts: dict, limit: int, forced, progress: bool):
+    from evalml_cli.engine import local
+
+    _check_streamable(src, plan, opts, limit)
+    limits = _limits(plan, limit, forced)
+    stream = local.StreamTask(plan, plan.task, dict(opts), limits)
     total = None
     if src.kind in ("parquet", "dataset") and plan.task is not None:
         try:
