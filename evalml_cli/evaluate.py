@@ -110,11 +110,7 @@ def classify_multiclass(
     The predicted class is the ``--pred`` column when given, else the argmax of the scores
     (ties → the first class in column order).
     """
-    import numpy as np
-
-    from evalml_cli.errors import EvalmlError
     from evalml_cli.kernels import multiclass as mk
-    from evalml_cli.report import finite_or_none
 
     k = len(data.classes)
     _check_multiclass_options(data.scores is not None, k, top_k, normalize_scores)

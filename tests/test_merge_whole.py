@@ -154,3 +154,17 @@ class _Mem(B.BatchSource):
         t = self._table.select(list(dict.fromkeys(columns)))
         for start in range(0, t.num_rows, batch_rows):
             yield start, t.slice(start, batch_rows)
+
+
+def test_every_engine_state_declares_how_each_field_merges():
+    """Issue 9: one generic merge (kernels/state.py) serves every task's state."""
+    from evalml_cli.engine import local
+    from evalml_cli.kernels import state, streaming
+
+    for cls in (local.BinaryStream, local.MulticlassStream, local.RegressionStream, local.DensityStream):
+        kinds = state.merge_kinds(cls)
+        assert kinds and set(kinds.values()) <= set(state.MERGE_KINDS), cls
+    for name in dir(streaming):
+        obj = getattr(streaming, name)
+        if isinstance(obj, type) and name.endswith("State") and obj.__module__ == streaming.__name__:
+            assert state.merge_kinds(obj), name

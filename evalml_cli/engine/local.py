@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 import numpy as np
@@ -27,6 +27,8 @@ import numpy as np
 from evalml_cli import batches as B
 from evalml_cli import io
 from evalml_cli.errors import EvalmlError
+from evalml_cli.kernels.state import merge as merge_states
+from evalml_cli.kernels.state import merged
 
 _EPS = float(np.finfo(np.float64).eps)
 
@@ -199,23 +201,27 @@ class _Pending:
 
 @dataclass
 class BinaryStream:
-    """Everything a binary report needs, merged by addition (and min/max)."""
+    """Everything a binary report needs; each field declares its merge (kernels/state.py)."""
 
-    ranking: list = field(default_factory=list)  # RankingStates, merged at the end (or as they grow)
-    confusion: np.ndarray = field(default_factory=lambda: np.zeros(4))  # tp, fp, tn, fn
-    loss: float = 0.0  # Σ w·(−ln clip(p)) over the true class
-    sq: float = 0.0  # Σ w·(p − y)²
-    total_w: float = 0.0
-    smin: float = math.inf
-    smax: float = -math.inf
-    n: int = 0
-    n_pos: int = 0
-    n_negative_w: int = 0
-    sum_w: float = 0.0
-    n_dropped: int = 0
-    warnings: list = field(default_factory=list)
-    pos_text: str | None = None
-    labels: tuple = ()
+    ranking: list = merged("sum", default_factory=list)  # RankingStates (list +: concatenation), merged at the end
+    confusion: np.ndarray = merged("sum", default_factory=lambda: np.zeros(4))  # tp, fp, tn, fn
+    loss: float = merged("sum", default=0.0)  # Σ w·(−ln clip(p)) over the true class
+    sq: float = merged("sum", default=0.0)  # Σ w·(p − y)²
+    total_w: float = merged("sum", default=0.0)
+    smin: float = merged("min", default=math.inf)
+    smax: float = merged("max", default=-math.inf)
+    n: int = merged("sum", default=0)
+    n_pos: int = merged("sum", default=0)
+    n_negative_w: int = merged("sum", default=0)
+    sum_w: float = merged("sum", default=0.0)
+    n_dropped: int = merged("sum", default=0)
+    warnings: list = merged("sum", default_factory=list)
+    pos_text: str | None = merged("custom", default=None)
+    labels: tuple = merged("custom", default=())
+
+    @staticmethod
+    def _merge_custom(a: BinaryStream, b: BinaryStream) -> dict:
+        return {"pos_text": a.pos_text or b.pos_text, "labels": tuple(dict.fromkeys(a.labels + b.labels))}
 
 
 def binary_update(plan: B.Plan, table, first_row: int, threshold: float, budget: int) -> BinaryStream:
@@ -257,18 +263,12 @@ def binary_update(plan: B.Plan, table, first_row: int, threshold: float, budget:
 
 
 def binary_merge(a: BinaryStream, b: BinaryStream, pending: _Pending | None = None) -> BinaryStream:
+    """The generic merge; with ``pending`` the ranking states go to it (merged as they grow)."""
     if pending is not None:
         for r in b.ranking:
             pending.add(r)
-        ranking = []
-    else:
-        ranking = a.ranking + b.ranking
-    return BinaryStream(
-        ranking, a.confusion + b.confusion, a.loss + b.loss, a.sq + b.sq, a.total_w + b.total_w,
-        min(a.smin, b.smin), max(a.smax, b.smax), a.n + b.n, a.n_pos + b.n_pos, a.n_negative_w + b.n_negative_w,
-        a.sum_w + b.sum_w, a.n_dropped + b.n_dropped, a.warnings + b.warnings, a.pos_text or b.pos_text,
-        tuple(dict.fromkeys(a.labels + b.labels)),
-    )
+        a, b = dataclasses.replace(a, ranking=[]), dataclasses.replace(b, ranking=[])
+    return merge_states(a, b)
 
 
 def binary_finish(plan: B.Plan, st: BinaryStream, threshold: float, ranking=None):
@@ -332,15 +332,22 @@ def binary_finish(plan: B.Plan, st: BinaryStream, threshold: float, ranking=None
 
 @dataclass
 class MulticlassStream:
-    state: Any = None
-    probabilities: bool = True
-    worst: float | None = None
-    rows: list = field(default_factory=list)  # (y, scores, w) while within the row budget
-    kept: int = 0
-    overflow: bool = False
-    n: int = 0
-    n_dropped: int = 0
-    warnings: list = field(default_factory=list)
+    state: Any = merged("custom", default=None)  # MulticlassState (kernels/multiclass.multiclass_merge)
+    probabilities: bool = merged("min", default=True)  # every batch's rows are probabilities
+    worst: float | None = merged("custom", default=None)
+    rows: list = merged("sum", default_factory=list)  # (y, scores, w) while within the row budget
+    kept: int = merged("sum", default=0)
+    overflow: bool = merged("max", default=False)
+    n: int = merged("sum", default=0)
+    n_dropped: int = merged("sum", default=0)
+    warnings: list = merged("sum", default_factory=list)
+
+    @staticmethod
+    def _merge_custom(a: MulticlassStream, b: MulticlassStream) -> dict:
+        from evalml_cli.kernels import multiclass as mk
+
+        state = b.state if a.state is None else a.state if b.state is None else mk.multiclass_merge(a.state, b.state)
+        return {"state": state, "worst": max((w for w in (a.worst, b.worst) if w is not None), default=None)}
 
 
 def multiclass_update(plan: B.Plan, table, first_row: int, opts: dict, row_budget: int) -> MulticlassStream:
@@ -364,14 +371,14 @@ def multiclass_update(plan: B.Plan, table, first_row: int, opts: dict, row_budge
 
 
 def multiclass_merge(a: MulticlassStream, b: MulticlassStream, row_budget: int) -> MulticlassStream:
-    from evalml_cli.kernels import multiclass as mk
+    return _within_budget(merge_states(a, b), row_budget)
 
-    worst = max((w for w in (a.worst, b.worst) if w is not None), default=None)
-    rows, kept, overflow = a.rows + b.rows, a.kept + b.kept, a.overflow or b.overflow
-    if kept > row_budget:
-        rows, kept, overflow = [], 0, True
-    return MulticlassStream(mk.multiclass_merge(a.state, b.state), a.probabilities and b.probabilities, worst, rows,
-                            kept, overflow, a.n + b.n, a.n_dropped + b.n_dropped, a.warnings + b.warnings)
+
+def _within_budget(st, row_budget: int):
+    """Kept rows beyond the row budget are dropped and the state remembers it (``overflow``)."""
+    if st.kept > row_budget:
+        return dataclasses.replace(st, rows=[], kept=0, overflow=True)
+    return st
 
 
 def multiclass_finish(plan: B.Plan, st: MulticlassStream, opts: dict, row_budget: int):
@@ -414,16 +421,23 @@ def multiclass_finish(plan: B.Plan, st: MulticlassStream, opts: dict, row_budget
 
 @dataclass
 class RegressionStream:
-    reg: Any = None
-    chi2: Any = None
-    bv: Any = None
-    rows: list = field(default_factory=list)  # (|r|, w) for the median while within the row budget
-    kept: int = 0
-    overflow: bool = False
-    n: int = 0
-    n_negative_w: int = 0
-    n_dropped: int = 0
-    warnings: list = field(default_factory=list)
+    reg: Any = merged("custom", default=None)  # RegressionState (kernels/regression.regression_merge)
+    chi2: Any = merged("custom", default=None)  # σ-χ² state (kernels/streaming, generic merge)
+    bv: Any = merged("custom", default=None)  # bias–variance state (kernels/streaming, generic merge)
+    rows: list = merged("sum", default_factory=list)  # (|r|, w) for the median while within the row budget
+    kept: int = merged("sum", default=0)
+    overflow: bool = merged("max", default=False)
+    n: int = merged("sum", default=0)
+    n_negative_w: int = merged("sum", default=0)
+    n_dropped: int = merged("sum", default=0)
+    warnings: list = merged("sum", default_factory=list)
+
+    @staticmethod
+    def _merge_custom(a: RegressionStream, b: RegressionStream) -> dict:
+        from evalml_cli.kernels.regression import regression_merge as reg_merge
+
+        reg = b.reg if a.reg is None else a.reg if b.reg is None else reg_merge(a.reg, b.reg)
+        return {"reg": reg, "chi2": merge_states(a.chi2, b.chi2), "bv": merge_states(a.bv, b.bv)}
 
 
 def regression_update(plan: B.Plan, table, first_row: int, row_budget: int) -> RegressionStream:
@@ -452,18 +466,7 @@ def regression_update(plan: B.Plan, table, first_row: int, row_budget: int) -> R
 
 
 def regression_merge(a: RegressionStream, b: RegressionStream, row_budget: int) -> RegressionStream:
-    from evalml_cli.kernels.regression import regression_merge as reg_merge
-    from evalml_cli.kernels.state import merge
-
-    def m(x, y, f):
-        return y if x is None else x if y is None else f(x, y)
-
-    rows, kept, overflow = a.rows + b.rows, a.kept + b.kept, a.overflow or b.overflow
-    if kept > row_budget:
-        rows, kept, overflow = [], 0, True
-    return RegressionStream(m(a.reg, b.reg, reg_merge), m(a.chi2, b.chi2, merge), m(a.bv, b.bv, merge), rows, kept,
-                            overflow, a.n + b.n, a.n_negative_w + b.n_negative_w, a.n_dropped + b.n_dropped,
-                            a.warnings + b.warnings)
+    return _within_budget(merge_states(a, b), row_budget)
 
 
 def regression_finish(plan: B.Plan, st: RegressionStream, n_params: int, quantile: float, row_budget: int):
@@ -510,9 +513,13 @@ def regression_finish(plan: B.Plan, st: RegressionStream, n_params: int, quantil
 
 @dataclass
 class DensityStream:
-    nll: Any = None
-    n: int = 0
-    n_dropped: int = 0
+    nll: Any = merged("custom", default=None)  # NLL state (kernels/streaming, generic merge)
+    n: int = merged("sum", default=0)
+    n_dropped: int = merged("sum", default=0)
+
+    @staticmethod
+    def _merge_custom(a: DensityStream, b: DensityStream) -> dict:
+        return {"nll": merge_states(a.nll, b.nll)}
 
 
 def density_update(plan: B.Plan, table, first_row: int) -> DensityStream:
@@ -523,9 +530,7 @@ def density_update(plan: B.Plan, table, first_row: int) -> DensityStream:
 
 
 def density_merge(a: DensityStream, b: DensityStream) -> DensityStream:
-    from evalml_cli.kernels.state import merge
-
-    return DensityStream(merge(a.nll, b.nll), a.n + b.n, a.n_dropped + b.n_dropped)
+    return merge_states(a, b)
 
 
 def density_finish(plan: B.Plan, st: DensityStream):
