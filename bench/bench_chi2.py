@@ -28,7 +28,7 @@ def main() -> None:
     n = args.n
 
     from evalml_cli.kernels.regression import chi2_cholesky
-    from evalml_cli.matrix import validate_covariance
+    from evalml_cli.io.matrix import validate_covariance
 
     rng = np.random.default_rng(args.seed)
     a = rng.standard_normal((n, n))

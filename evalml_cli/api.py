@@ -34,12 +34,12 @@ __all__ = ["classify", "curve", "regress", "density", "compare"]
 def _source(data: Any):
     """A path string for files, else an in-memory source over an Arrow table."""
     if isinstance(data, (str, os.PathLike)):
-        from evalml_cli.batches import BatchSource, is_multi
+        from evalml_cli.io.batches import BatchSource, is_multi
 
         path = os.fspath(data)
         return BatchSource(path).table_source() if is_multi(path) else path
     from evalml_cli.io import TableSource
-    from evalml_cli.io_memory import MemorySource
+    from evalml_cli.io.memory import MemorySource
 
     if isinstance(data, TableSource):  # a source already opened (per-group evaluation, --by)
         return data
@@ -330,7 +330,7 @@ def regress(
     if by is not None or gap is not None:
         return _extras(regress, opts)
     from evalml_cli import evaluate_regression
-    from evalml_cli.io_regression import check_uncertainty_options, read_regression
+    from evalml_cli.io.regression import check_uncertainty_options, read_regression
 
     if n_params < 0:
         raise EvalmlError(f"n_params must be ≥ 0, got {n_params}")
@@ -379,7 +379,7 @@ def density(
     if by is not None or gap is not None:
         return _extras(density, opts)
     from evalml_cli import evaluate_regression
-    from evalml_cli.io_regression import check_density_options, read_density
+    from evalml_cli.io.regression import check_density_options, read_density
 
     check_density_options(likelihood, p, q, weight)
     if likelihood is not None and not (opts.get("ci") or by is not None or gap is not None):

@@ -85,7 +85,7 @@ def apply_baseline(report: Report, saved: dict[str, Any] | None, path: str | os.
 
 def check_summary(path: str) -> None:
     """Refuse (before reading) a summary target that is a directory, a socket or in a missing dir."""
-    from evalml_cli.output import check_writable
+    from evalml_cli.io.output import check_writable
 
     if path == "-":
         raise EvalmlError("--summary needs a file name, not '-'", hint="the report itself goes to standard output")

@@ -208,7 +208,7 @@ def main() -> None:
     """Console-script entry point."""
     import signal
 
-    from evalml_cli.output import Terminated
+    from evalml_cli.io.output import Terminated
 
     _prepare_streams()
     try:

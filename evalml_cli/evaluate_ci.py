@@ -359,7 +359,7 @@ def add_intervals(report: Report, data: Any, s: Settings, ctx: dict[str, Any] | 
     normalize_scores…; regression: n_params, quantile).
     """
     from evalml_cli import io
-    from evalml_cli.io_regression import DensityData, RegressionData
+    from evalml_cli.io.regression import DensityData, RegressionData
 
     ctx = dict(ctx or {})
     if isinstance(data, io.BinaryData):

@@ -65,7 +65,7 @@ def _name(data: Any, fallback: str) -> str:
 def _align_on_id(src1, src2, id_col: str):
     """(src1, src2 reordered to src1's id order) as in-memory sources; exit 2 on any mismatch."""
     from evalml_cli.io import label_text
-    from evalml_cli.io_memory import MemorySource
+    from evalml_cli.io.memory import MemorySource
 
     c1 = src1.column(id_col, (), "id", "--id")[0]
     c2 = src2.column(id_col, (), "id", "--id")[0]
@@ -102,7 +102,7 @@ def _align_on_id(src1, src2, id_col: str):
 
 def _read(kind: str, src, *, target, column, weight, pos_label, task, classes, sep, decimal):
     from evalml_cli import io
-    from evalml_cli.io_regression import read_regression
+    from evalml_cli.io.regression import read_regression
 
     if kind == "regression":
         return read_regression(src, target=target, pred=column, weight=weight, sep=sep, decimal=decimal)

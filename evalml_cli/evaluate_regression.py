@@ -29,7 +29,7 @@ def quiet_numpy(func):
     return wrapper
 
 if TYPE_CHECKING:
-    from evalml_cli.io_regression import DensityData, RegressionData
+    from evalml_cli.io.regression import DensityData, RegressionData
 
 
 @quiet_numpy
@@ -47,7 +47,7 @@ def regress(data: RegressionData, n_params: int = 0, quantile: float = 0.5) -> R
     Examples
     --------
     >>> import numpy as np
-    >>> from evalml_cli.io_regression import RegressionData
+    >>> from evalml_cli.io.regression import RegressionData
     >>> d = RegressionData(np.array([1.0, 2.0]), np.array([[0.0], [0.0]]), None, np.array([1.0, 2.0]),
     ...                    None, None, np.array([1, 2]), "x.csv", "y", ["p"], None, "s", None, None)
     >>> m = regress(d).metrics
@@ -128,7 +128,7 @@ def density(data: DensityData) -> Report:
     Examples
     --------
     >>> import numpy as np
-    >>> from evalml_cli.io_regression import DensityData
+    >>> from evalml_cli.io.regression import DensityData
     >>> d = DensityData("kl", None, np.array([1.0, 1.0]), np.array([1.0, 3.0]), None, "h.csv", {"p": "a", "q": "b"})
     >>> r = density(d)
     >>> round(r.metrics["kl_divergence"], 4), r.warnings

@@ -7,7 +7,7 @@ import pytest
 
 from evalml_cli.errors import EvalmlError
 from evalml_cli.kernels.regression import chi2_cholesky
-from evalml_cli.matrix import load_matrix, validate_covariance, validate_sigma
+from evalml_cli.io.matrix import load_matrix, validate_covariance, validate_sigma
 
 
 def spd(n: int, seed: int = 0) -> np.ndarray:

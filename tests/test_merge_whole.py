@@ -12,7 +12,7 @@ import pytest
 
 from conftest import SAMPLES
 from evalml_cli import api
-from evalml_cli import batches as B
+from evalml_cli.io import batches as B
 from evalml_cli.engine import local
 
 CASES = {

@@ -174,7 +174,7 @@ def test_every_destination_is_checked_before_the_input_is_read(invoke, tmp_path)
 
 
 def test_a_failed_rename_removes_every_temp_and_new_file(tmp_path, monkeypatch):
-    from evalml_cli import output
+    from evalml_cli.io import output
 
     real_replace = os.replace
     calls = []
@@ -195,7 +195,7 @@ def test_sigterm_during_a_write_removes_the_temp_file(tmp_path):
     """A real SIGTERM, delivered while the temp file is being written."""
     script = f"""
 import os, signal, sys
-from evalml_cli import output
+from evalml_cli.io import output
 real = output._write_fd
 def slow(fd, data):
     real(fd, data[:10])
@@ -218,7 +218,8 @@ print('not interrupted')
 def test_sigterm_during_a_write_ends_the_process_by_sigterm_without_leftovers(tmp_path):
     script = f"""
 import os, signal, sys
-from evalml_cli import cli, output
+from evalml_cli import cli
+from evalml_cli.io import output
 real = output._write_fd
 def slow(fd, data):
     os.kill(os.getpid(), signal.SIGTERM)
@@ -299,7 +300,7 @@ def test_unwritable_output_directory_is_one_line_exit_2(invoke, tmp_path, monkey
     ro.mkdir()
     os.chmod(ro, 0o555)
     if os.access(ro, os.W_OK):  # root: os.access says yes, so make it say no as a non-root user sees it
-        from evalml_cli import output
+        from evalml_cli.io import output
 
         monkeypatch.setattr(output.os, "access", lambda p, m: Path(p) != ro)
     code, _, err = invoke("classify", BINARY, "-o", str(ro / "r.json"))
@@ -317,7 +318,7 @@ def test_long_output_name_gets_a_short_temp_name(invoke, tmp_path, length):
 
 
 def test_temp_prefix_fits_name_max_for_multibyte_names():
-    from evalml_cli.output import _temp_prefix
+    from evalml_cli.io.output import _temp_prefix
 
     for name in ("é" * 127, "a" * 255, "x"):
         assert len(os.fsencode(_temp_prefix(name))) + 8 + len(".tmp") <= 255
@@ -336,7 +337,7 @@ def test_ascii_stdout_degrades_symbols_instead_of_failing(fmt):
 
 
 def test_degrade_maps_the_report_symbols():
-    from evalml_cli.output import degrade
+    from evalml_cli.io.output import degrade
 
     assert degrade("a · b ↑ ↓ ≥ χ² … ─│┌", "ascii") == "a - b ^ v >= chi2 ... -|+"
     assert degrade("électron ☃", "ascii") == "electron ?"

@@ -56,7 +56,7 @@ def test_directory_and_glob_give_the_numbers_of_the_concatenated_table(parts):
 
 
 def test_hive_partitions_are_ordinary_columns(parts):
-    from evalml_cli.batches import BatchSource
+    from evalml_cli.io.batches import BatchSource
 
     root, _ = parts
     src = BatchSource(str(root))

@@ -144,7 +144,7 @@ def expand_optional_values(argv: list[str]) -> list[str]:
 
 def _err(line: str) -> None:
     """One line on stderr; a closed or broken stderr is ignored (it never changes the exit code)."""
-    from evalml_cli.output import degrade
+    from evalml_cli.io.output import degrade
 
     stream = sys.stderr
     if stream is None:
@@ -181,7 +181,7 @@ def _stdout(text: str) -> None:
 
     A closed pipe is silent; any other failure (``/dev/full``, a closed stdout) is an
     EvalmlError, exit 2."""
-    from evalml_cli.output import degrade
+    from evalml_cli.io.output import degrade
 
     stream = sys.stdout
     if stream is None:
@@ -281,7 +281,7 @@ def run(
     """
     from evalml_cli import ci
     from evalml_cli import gates
-    from evalml_cli.output import check_destinations, write_all
+    from evalml_cli.io.output import check_destinations, write_all
     from evalml_cli.render import render_text
 
     side_outputs = {k: v for k, v in (side_outputs or {}).items() if v is not None}

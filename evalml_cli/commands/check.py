@@ -42,7 +42,7 @@ def check(
     from evalml_cli import ci
     from evalml_cli import config as cfg
     from evalml_cli.errors import EvalmlError
-    from evalml_cli.output import check_destinations, write_all
+    from evalml_cli.io.output import check_destinations, write_all
 
     try:
         if update_baseline and (baseline is not None or max_drop or max_rise):

@@ -71,7 +71,7 @@ def curve(
              "html" if output and output.lower().endswith((".html", ".htm")) else "csv")
     try:
         from evalml_cli import api
-        from evalml_cli.output import check_destinations, write_all
+        from evalml_cli.io.output import check_destinations, write_all
         from evalml_cli.render.curve import render
 
         if task not in (None, "binary", "multiclass"):

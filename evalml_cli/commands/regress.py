@@ -80,7 +80,7 @@ def regress(
     """Regression metrics: MSE, RMSE, MAE, R², bias; χ² with σ or a full covariance, p-value and pulls; bias–variance across replicas."""
     from evalml_cli import metrics
     from evalml_cli.errors import EvalmlError
-    from evalml_cli.io_regression import check_uncertainty_options
+    from evalml_cli.io.regression import check_uncertainty_options
 
     try:
         check_uncertainty_options(sigma, cov, corr, pulls)
@@ -143,7 +143,7 @@ def density(
     """Density metrics: negative log-likelihood of samples, or KL and Jensen–Shannon divergences between two histograms."""
     from evalml_cli import metrics
     from evalml_cli.errors import EvalmlError
-    from evalml_cli.io_regression import check_density_options
+    from evalml_cli.io.regression import check_density_options
 
     try:
         check_density_options(likelihood, p, q, weight)

@@ -19,7 +19,7 @@ ENGINES = ("local", "dask")
 
 
 def _plan(src, task: str, reader: dict):
-    from evalml_cli import batches as B
+    from evalml_cli.io import batches as B
 
     if task == "classify":
         return B.plan_classification(src, **reader)
@@ -51,7 +51,7 @@ def evaluate(data: Any, task: str, reader: dict, opts: dict, *, memory_limit: st
             raise EvalmlError("--engine dask needs a file, glob or directory, not an in-memory table")
         return None
     path = os.fspath(data)
-    from evalml_cli import batches as B
+    from evalml_cli.io import batches as B
 
     if path == "-" and engine == "local" and (given is not None or forced):
         # stdin has no size to estimate: an explicit --memory-limit streams it block by block

@@ -24,7 +24,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from evalml_cli import batches as B
+from evalml_cli.io import batches as B
 from evalml_cli import io
 from evalml_cli.errors import EvalmlError
 from evalml_cli.kernels.state import merge as merge_states

@@ -25,7 +25,7 @@ def nll(likelihood: np.ndarray, w: np.ndarray | None = None) -> MetricSet:
     * ``mean_nll`` = nll / W
     * ``bits_per_sample`` = mean_nll / ln 2
 
-    The caller (io.py) rejects L <= 0; if one gets through anyway the result is +inf (or NaN)
+    The caller (evalml_cli.io) rejects L <= 0; if one gets through anyway the result is +inf (or NaN)
     with a reason, never a warning. ``mean_nll`` and ``bits_per_sample`` are undefined (NaN +
     reason) when W <= 0.
 

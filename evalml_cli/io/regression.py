@@ -54,7 +54,7 @@ def check_uncertainty_options(sigma: str | None, cov: str | None, corr: str | No
 
 
 def _matrix(path: str, n_file: int, keep: np.ndarray | None, kind: str, warnings: list[str]) -> np.ndarray:
-    from evalml_cli.matrix import load_matrix, validate_covariance
+    from evalml_cli.io.matrix import load_matrix, validate_covariance
 
     name = "covariance" if kind == "cov" else "correlation"
     m = load_matrix(path)
@@ -112,7 +112,7 @@ def read_regression(
     n_dropped, y, preds, rows, w, s = drop_rows(keep, y, preds, np.arange(1, n_file + 1) + ROW_OFFSET.get(), w, s)
     warnings: list[str] = []
     if s is not None:
-        from evalml_cli.matrix import validate_sigma
+        from evalml_cli.io.matrix import validate_sigma
 
         validate_sigma(s, f"column {sigma_col!r}", rows)
     cov_m = _matrix(cov, n_file, keep, "cov", warnings) if cov is not None else None

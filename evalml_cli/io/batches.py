@@ -445,7 +445,7 @@ class Plan:
 
 
 def _memory(table: pa.Table, display: str):
-    from evalml_cli.io_memory import MemorySource
+    from evalml_cli.io.memory import MemorySource
 
     src = MemorySource(table, display)
     return src
@@ -540,10 +540,10 @@ def validate(plan: Plan, table: pa.Table, first_row: int):
                 data = _remap(data, plan.classes)
             return data
         if plan.task == "regression":
-            from evalml_cli.io_regression import read_regression
+            from evalml_cli.io.regression import read_regression
 
             return read_regression(src, **plan.options)
-        from evalml_cli.io_regression import read_density
+        from evalml_cli.io.regression import read_density
 
         return read_density(src, **plan.options)
     finally:
@@ -559,7 +559,7 @@ def _remap(data: io.MulticlassData, classes: tuple[str, ...]) -> io.MulticlassDa
 
 
 def plan_regression(src: BatchSource, *, target=None, pred=None, weight=None, sigma=None, drop_invalid=False) -> Plan:
-    from evalml_cli.io_regression import read_regression
+    from evalml_cli.io.regression import read_regression
 
     data = read_regression(_memory(src.sample(), src.display), target=target, pred=pred, weight=weight, sigma=sigma,
                            drop_invalid=drop_invalid)
@@ -571,7 +571,7 @@ def plan_regression(src: BatchSource, *, target=None, pred=None, weight=None, si
 
 
 def plan_density(src: BatchSource, *, likelihood=None, weight=None, drop_invalid=False) -> Plan:
-    from evalml_cli.io_regression import read_density
+    from evalml_cli.io.regression import read_density
 
     sample = src.sample()
     data = read_density(_memory(sample, src.display), likelihood=likelihood, weight=weight, drop_invalid=drop_invalid)

@@ -501,7 +501,7 @@ def first_line(exc: BaseException, limit: int = 200) -> str:
 # Column conversion
 
 
-#: Rows before the table being validated (set by evalml_cli.batches for a batch of a larger file).
+#: Rows before the table being validated (set by evalml_cli.io.batches for a batch of a larger file).
 ROW_OFFSET = __import__("contextvars").ContextVar("evalml_row_offset", default=0)
 
 
@@ -1193,4 +1193,4 @@ def _positive_class(labels: list, pos_label: str | None, target: str, display: s
 # --------------------------------------------------------------------------------------------
 # Output
 
-from evalml_cli.output import check_writable, write_atomic  # noqa: F401
+from evalml_cli.io.output import check_writable, write_atomic  # noqa: F401
