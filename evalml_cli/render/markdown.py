@@ -7,6 +7,8 @@ written, not as emphasis, HTML or an extra table column.
 
 from __future__ import annotations
 
+import re
+
 from evalml_cli.render.sections import inputs_line, metric_table, sections
 from evalml_cli.report import Report
 
@@ -27,6 +29,15 @@ def escape(text: str) -> str:
     return str(text).translate(_ESCAPES)
 
 
+_INTERVAL = re.compile(r"^[-+0-9.,eE n/a]* \[[-+0-9.,eE n/a]*\]$")
+
+
+def _cell(text: str) -> str:
+    """A table cell: a number with its interval (``0.7314 [0.6301, 0.8326]``) stays as written
+    (no Markdown reads brackets without a following ``(`` as a link); anything else is escaped."""
+    return text if _INTERVAL.match(text) else escape(text)
+
+
 def _code(name: str) -> str:
     """A metric name as inline code (its characters are literal there), unless it holds a
     backtick or a pipe, which a code span cannot show inside a table."""
@@ -35,7 +46,7 @@ def _code(name: str) -> str:
 
 def _table(header: list[str], rows: list[list[str]], raw_first: bool = False) -> list[str]:
     def cell(i: int, c: str) -> str:
-        return c if raw_first and i == 0 else escape(c)
+        return c if raw_first and i == 0 else _cell(c)
 
     out = ["| " + " | ".join(escape(h) for h in header) + " |"]
     out.append("|" + "|".join(":---" if i == 0 else "---:" for i in range(len(header))) + "|")
