@@ -271,3 +271,16 @@ def test_interval_options_without_ci_warn_that_they_are_ignored(invoke):
     report = json.loads(out)
     assert "intervals" not in report
     assert any("--bootstrap, --seed are ignored without --ci" in w for w in report["warnings"])
+
+
+def test_per_class_intervals_appear_in_the_table_and_markdown(invoke):
+    from conftest import SAMPLES
+
+    args = ("classify", str(SAMPLES / "multiclass.csv"), "-t", "species", "-s", "p_*", "--ci", "--bootstrap", "100")
+    report = _json(invoke, *args)
+    iv = report["per_class"]["e"]["intervals"]["recall"]
+    for fmt in ("table", "markdown"):
+        code, out, err = invoke(*args, "-f", fmt)
+        assert code == 0, err
+        recall = report["per_class"]["e"]["recall"]
+        assert f"{recall:.4f} [{iv['low']:.4f}, {iv['high']:.4f}]" in out, fmt

@@ -146,7 +146,11 @@ def metric_table(report: Report) -> tuple[list[str], list[list[str]]]:
 
 def with_interval(report: Report, name: str, text: str) -> str:
     """``0.7314 [0.6301, 0.8326]`` when the report has an interval for ``name`` (``--ci``)."""
-    iv = report.intervals.metrics.get(name) if report.intervals is not None else None
+    return _bracketed(text, report.intervals.metrics.get(name) if report.intervals is not None else None)
+
+
+def _bracketed(text: str, iv) -> str:
+    """``text`` followed by the interval ``[low, high]`` (``[n/a]`` when it is undefined)."""
     if iv is None:
         return text
     if iv.low is None or iv.high is None:
@@ -230,10 +234,14 @@ def _per_class(report: Report, width: int | None = None) -> list[Section]:
     labels = report.confusion.labels
     shown, total = _shown_classes(report)
     cols = ["precision", "recall", "f1", "support"] + (["roc_auc"] if any("roc_auc" in v for v in per.values()) else [])
+    intervals = report.per_class_intervals or {}
     rows = []
     for i in shown:
         row = per[labels[i]]
-        rows.append([str(labels[i]), *(format_value(row.get(c), "count" if c == "support" else "ratio") for c in cols)])
+        ivs = intervals.get(labels[i], {})
+
+        rows.append([str(labels[i]), *(_bracketed(format_value(row.get(c), "count" if c == "support" else "ratio"),
+                                                  ivs.get(c)) for c in cols)])
     title = "per class"
     if len(shown) < total:
         title += f": the {len(shown)} worst of {total} classes by f1 (--show-classes N for more; JSON has all)"
