@@ -198,8 +198,7 @@ class Report:
         if self.models is None:
             out["metrics"] = self.ordered_metrics()
         else:
-            out["models"] = {name: {"metrics": m.ordered_metrics(), **_blocks(m, top=False)}
-                             for name, m in self.models.items()}
+            out.update(_metrics_or_models(self))
         out.update(_blocks(self, top=True))
         out["warnings"] = list(self.warnings)
         out["version"] = __version__
@@ -274,6 +273,13 @@ class Report:
         return pd.DataFrame(data)
 
 
+def _metrics_or_models(r: Report) -> dict[str, Any]:
+    """``{"metrics": …}``, or for a comparison ``{"models": {NAME: {"metrics": …}, …}}``."""
+    if r.models is None:
+        return {"metrics": r.ordered_metrics()}
+    return {"models": {name: {"metrics": m.ordered_metrics(), **_blocks(m, top=False)} for name, m in r.models.items()}}
+
+
 def _blocks(r: Report, *, top: bool) -> dict[str, Any]:
     """The optional JSON blocks of ``r`` in their fixed order."""
     out: dict[str, Any] = {}
@@ -296,7 +302,7 @@ def _blocks(r: Report, *, top: bool) -> dict[str, Any]:
     if r.curves is not None:
         out["curves"] = {k: c.to_dict() for k, c in r.curves.items()}
     if r.groups is not None:
-        out["groups"] = {name: {"n": g.n, "metrics": g.ordered_metrics(), **_blocks(g, top=False)}
+        out["groups"] = {name: {"n": g.n, **_metrics_or_models(g), **_blocks(g, top=False)}
                          for name, g in r.groups.items()}
     if r.gap is not None:
         out["gap"] = dict(r.gap)

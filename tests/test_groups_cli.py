@@ -132,3 +132,19 @@ def test_compare_by_group(invoke, split_csv, tmp_path):
     assert set(d["groups"]) == {"train", "test", "all"}
     m = split == "test"
     assert d["groups"]["test"]["delta"]["roc_auc"]["value"] == pytest.approx(0.5 - roc_auc_score(y[m], p[m]), abs=1e-12)
+
+
+def test_compare_by_groups_carry_each_models_metrics(invoke):
+    import json as _json
+
+    from conftest import SAMPLES
+
+    code, out, err = invoke("compare", str(SAMPLES / "binary.csv"), "-t", "y_true", "-s", "weight", "-s", "y_score",
+                            "--by", "process", "-f", "json")
+    assert code == 0, err
+    groups = _json.loads(out)["groups"]
+    for name, block in groups.items():
+        assert set(block["models"]) == {"weight", "y_score"}, name
+        m = block["models"]
+        assert block["delta"]["roc_auc"]["value"] == pytest.approx(
+            m["y_score"]["metrics"]["roc_auc"] - m["weight"]["metrics"]["roc_auc"], abs=1e-12)
