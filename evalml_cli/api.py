@@ -435,7 +435,7 @@ def _with_ci(report: Report, data: Any, opts: dict[str, Any], **ctx: Any) -> Rep
 
     if isinstance(opts.get("ci"), bool):  # a config's `ci = true` / `ci = false`
         opts = {**opts, "ci": 0.95 if opts["ci"] else None}
-    check_options(opts.get("ci"), opts["ci_method"], opts["bootstrap"], opts["seed"], opts["bootstrap_kind"])
+    check_options(opts.get("ci"), opts["ci_method"], opts["bootstrap"], opts["seed"], bootstrap_kind=opts["bootstrap_kind"])
     if opts.get("ci") is None:
         given = [flag for flag, key, default in (("--ci-method", "ci_method", "auto"), ("--bootstrap", "bootstrap", 1000),
                                                  ("--seed", "seed", 0), ("--bootstrap-kind", "bootstrap_kind", "percentile"))
@@ -443,7 +443,7 @@ def _with_ci(report: Report, data: Any, opts: dict[str, Any], **ctx: Any) -> Rep
         if given:
             report = report.with_warnings(f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} ignored without --ci")
         return report
-    s = Settings(opts["ci"], opts["ci_method"], opts["bootstrap"], opts["seed"], opts["bootstrap_kind"])
+    s = Settings(opts["ci"], opts["ci_method"], opts["bootstrap"], opts["seed"], kind=opts["bootstrap_kind"])
     return add_intervals(report, data, s, ctx)
 
 

@@ -126,7 +126,7 @@ def append_summary(path: str, text: str) -> None:
 
 
 def render(report: Report, kind: str, outcomes: Sequence[Any] = (), classname: str = "evalml",
-           width: int | None = None) -> str:
+           *, width: int | None = None) -> str:
     """``table``/``json``/``markdown``/``tsv`` of the report; ``junit`` of its gate outcomes."""
     from evalml_cli.render import render_text
 

@@ -495,7 +495,7 @@ def _limits(value: Any, ctx: _Ctx, command: str, kind: str) -> dict[str, float]:
     return out
 
 
-def _parse_evaluation(name: str, table: Any, ctx: _Ctx, base: Path, baseline_dir: Path | None) -> Evaluation:
+def _parse_evaluation(name: str, table: Any, ctx: _Ctx, base: Path, *, baseline_dir: Path | None) -> Evaluation:
     if not isinstance(table, dict):
         raise ctx.error(f"must be a table, got {_type_name(table)}",
                         hint=f"write [{_key_path((*ctx.parts[:-1], name))}] followed by its keys")
@@ -587,7 +587,7 @@ def _parse(table: Any, cfg: Path, prefix: tuple[str, ...], notes: tuple[str, ...
     if not isinstance(evals_table, dict):
         raise ectx.error(f"must be a table of named evaluations, got {_type_name(evals_table)}")
     evaluations = tuple(
-        _parse_evaluation(name, body, ectx.child(name), base, baseline_dir) for name, body in evals_table.items()
+        _parse_evaluation(name, body, ectx.child(name), base, baseline_dir=baseline_dir) for name, body in evals_table.items()
     )
     return Config(path=cfg, baseline_dir=baseline_dir, evaluations=evaluations, notes=notes)
 

@@ -103,7 +103,7 @@ def classify_multiclass(
     top_k: int | None = None,
     normalize: str | None = None,
     normalize_scores: str | None = None,
-    show_classes: int = 20,
+    *, show_classes: int = 20,
 ) -> Report:
     """Multiclass metrics: K×K confusion matrix, per-class table, averages, AUCs, top-k.
 

@@ -31,7 +31,7 @@ from evalml_cli.errors import EvalmlError
 from evalml_cli.report import Interval, Intervals, Report, finite_or_none
 
 
-def check_options(ci: float | None, ci_method: str, bootstrap: int, seed: int, bootstrap_kind: str) -> None:
+def check_options(ci: float | None, ci_method: str, bootstrap: int, seed: int, *, bootstrap_kind: str) -> None:
     """Exit-2 errors for bad interval options (before any file is read)."""
     if ci is not None and not (isinstance(ci, (int, float)) and 0.0 < float(ci) < 1.0):
         raise EvalmlError(f"--ci level must be strictly between 0 and 1, got {ci}", hint="e.g. --ci 0.95 or --ci 0.9")
@@ -49,7 +49,7 @@ class Settings:
     """The interval options of one run."""
 
     def __init__(self, level: float, method: str = "auto", n_boot: int = 1000, seed: int = 0,
-                 kind: str = "percentile") -> None:
+                 *, kind: str = "percentile") -> None:
         self.level, self.method, self.n_boot, self.seed, self.kind = float(level), method, int(n_boot), int(seed), kind
 
     @property
@@ -75,7 +75,7 @@ def _undefined(reason: str, method: str):
 
 
 def _generic_replicates(n: int, weight: np.ndarray | None, evaluate: Callable[[np.ndarray], dict[str, Any]],
-                        names: list[str], s: Settings) -> dict[str, Any]:
+                        names: list[str], *, s: Settings) -> dict[str, Any]:
     """Replicate values of ``names`` by re-evaluating with weights × replicate counts.
 
     ``evaluate(w)`` returns the metrics of the data with row weights ``w`` (n,). A Python loop
@@ -109,11 +109,11 @@ def _generic_replicates(n: int, weight: np.ndarray | None, evaluate: Callable[[n
 def _boot(values: np.ndarray, estimate: float | None, jack, s: Settings):
     from evalml_cli.kernels.bootstrap import bootstrap_interval
 
-    return bootstrap_interval(values, s.level, s.kind, estimate, jack)
+    return bootstrap_interval(values, s.level, s.kind, estimate, jackknife=jack)
 
 
 def _finish(report: Report, ivs: dict[str, Any], s: Settings, per_class: dict[str, dict[str, Any]] | None = None,
-            skipped: list[str] | None = None) -> Report:
+            *, skipped: list[str] | None = None) -> Report:
     """Attach kernel intervals to the report; undefined ones become null plus one warning each."""
     warnings: list[str] = []
     out: dict[str, Interval] = {}
@@ -185,7 +185,7 @@ def _binary(report: Report, data, s: Settings) -> Report:
             need_boot.append(name)
     if need_boot:
         with np.errstate(all="ignore"):
-            reps = binary_replicates(y, score, w, threshold, s.n_boot, s.seed, jackknife=s.jackknife)
+            reps = binary_replicates(y, score, w, threshold, n_boot=s.n_boot, seed=s.seed, jackknife=s.jackknife)
         for name in need_boot:
             ivs[name] = reps.interval(name, s.level, s.kind) if name in reps.values else \
                 _undefined("no bootstrap for this metric", "bootstrap")
@@ -204,7 +204,7 @@ def _multiclass(report: Report, data, s: Settings, ctx: dict[str, Any]) -> Repor
     pred = data.pred if data.pred is not None else predict_argmax(data.scores)
     k = len(data.classes)
     with np.errstate(all="ignore"):
-        reps = multiclass_replicates(data.y, pred, k, data.weight, s.n_boot, s.seed)
+        reps = multiclass_replicates(data.y, pred, k, data.weight, n_boot=s.n_boot, seed=s.seed)
     per_class_names = ("precision", "recall", "f1", "roc_auc")
     fast = [n for n in names if n in reps.values]
     slow = [n for n in names if n not in reps.values]
@@ -223,7 +223,7 @@ def _multiclass(report: Report, data, s: Settings, ctx: dict[str, Any]) -> Repor
         return out
 
     gen_names = slow + [f"{p}[{c}]" for c in data.classes for p in slow_pc]
-    gen = _generic_replicates(data.y.shape[0], data.weight, evaluate_w, gen_names, s) if gen_names else {}
+    gen = _generic_replicates(data.y.shape[0], data.weight, evaluate_w, gen_names, s=s) if gen_names else {}
     ivs: dict[str, Any] = {}
     for name in names:
         if report.metrics.get(name) is None:
@@ -260,7 +260,7 @@ def _regression(report: Report, data, s: Settings, ctx: dict[str, Any]) -> Repor
     names = _wanted(report)
     mean_pred = data.preds.mean(axis=1) if data.preds.shape[1] > 1 else data.preds[:, 0]
     with np.errstate(all="ignore"):
-        reps = regression_replicates(data.y, mean_pred, data.weight, s.n_boot, s.seed, jackknife=s.jackknife)[0]
+        reps = regression_replicates(data.y, mean_pred, data.weight, s.n_boot, seed=s.seed, jackknife=s.jackknife)[0]
     chi2_names = {"chi2", "chi2_per_ndof", "p_value", "pull_mean", "pull_std", "pull_max_abs"}
     fast = [n for n in names if n in reps.values]
     chi = [n for n in names if n in chi2_names]
@@ -270,7 +270,7 @@ def _regression(report: Report, data, s: Settings, ctx: dict[str, Any]) -> Repor
         d = replace(data, weight=w, sigma=None, cov=None, corr=None)
         return evaluate_regression.regress(d, 0, ctx.get("quantile", 0.5)).metrics
 
-    gen = _generic_replicates(data.y.shape[0], data.weight, evaluate_w, slow, s) if slow else {}
+    gen = _generic_replicates(data.y.shape[0], data.weight, evaluate_w, slow, s=s) if slow else {}
     ivs: dict[str, Any] = {}
     chi_ivs: dict[str, Any] = {}
     if chi:

@@ -155,7 +155,7 @@ def compare(
     report for figures (``--plot``, ``--format html``; never in the JSON)."""
     opts = dict(locals())
     ci = 0.95 if ci is True else None if ci is False else ci  # a config's `ci = true`
-    check_options(ci, ci_method, bootstrap, seed, bootstrap_kind)
+    check_options(ci, ci_method, bootstrap, seed, bootstrap_kind=bootstrap_kind)
     score = [score] if isinstance(score, str) else list(score or [])
     pred = [pred] if isinstance(pred, str) else list(pred or [])
     if task not in (None, "binary", "multiclass", "regression"):
@@ -227,7 +227,7 @@ def compare(
         ids = np.array([label_text(x) for x in src1.read([idc]).column(idc).to_pylist()], dtype=object)
     d1, d2 = _check_same_rows(d1, d2, ids)
     level = 0.95 if ci is None else float(ci)
-    s = Settings(level, ci_method, bootstrap, seed, bootstrap_kind)
+    s = Settings(level, ci_method, bootstrap, seed, kind=bootstrap_kind)
     from evalml_cli import io
 
     if isinstance(d1, io.BinaryData):
@@ -286,7 +286,7 @@ def _check_same_rows(d1, d2, ids):
     return d1, d2
 
 
-def _delta_block(r1: Report, r2: Report, special: dict[str, Delta], reps1, reps2, gen, s: Settings) -> dict[str, Delta]:
+def _delta_block(r1: Report, r2: Report, special: dict[str, Delta], reps1, *, reps2, gen, s: Settings) -> dict[str, Delta]:
     """Delta of every metric both reports hold; interval/p from ``special``, the paired
     replicates (``reps1``/``reps2``: Replicates on the same draws) or ``gen`` (name → Δ replicates)."""
     from evalml_cli.kernels.bootstrap import bootstrap_interval
@@ -325,7 +325,7 @@ def _undefined_warnings(delta: dict[str, Delta]) -> list[str]:
             if d.method and d.value is not None and d.low is None]
 
 
-def _paired_generic(n, weight, eval1, eval2, names, s):
+def _paired_generic(n, weight, eval1, eval2, *, names, s):
     if not names:
         return {}
 
@@ -333,8 +333,8 @@ def _paired_generic(n, weight, eval1, eval2, names, s):
         a, b = eval1(w), eval2(w)
         return {**{f"1:{k}": a.get(k) for k in names}, **{f"2:{k}": b.get(k) for k in names}}
 
-    got = _generic_replicates(n, weight, both, [f"{i}:{k}" for i in (1, 2) for k in names], Settings(
-        s.level, s.method, s.n_boot, s.seed, "percentile"))
+    got = _generic_replicates(n, weight, both, [f"{i}:{k}" for i in (1, 2) for k in names], s=Settings(
+        s.level, s.method, s.n_boot, s.seed, kind="percentile"))
     return {k: got[f"2:{k}"][0] - got[f"1:{k}"][0] for k in names}
 
 
@@ -348,7 +348,7 @@ def _binary(d1, d2, threshold: float, s: Settings):
     r1 = evaluate.classify_binary(d1, threshold)
     r2 = evaluate.classify_binary(d2, threshold)
     with np.errstate(all="ignore"):
-        a, b = paired_binary_replicates(d1.y, d1.score, d2.score, w, threshold, s.n_boot, s.seed)
+        a, b = paired_binary_replicates(d1.y, d1.score, d2.score, w, threshold=threshold, n_boot=s.n_boot, seed=s.seed)
     special: dict[str, Delta] = {}
     if w is None and s.method == "auto":
         dl = delong_paired(d1.y, d1.score, d2.score)
@@ -365,7 +365,7 @@ def _binary(d1, d2, threshold: float, s: Settings):
         biv = bootstrap_interval(reps, s.level, "percentile")
         special["accuracy"] = Delta(None, finite_or_none(biv[0]), finite_or_none(biv[1]),
                                     mcnemar_exact(bcount, ccount), "mcnemar")
-    delta = _delta_block(r1, r2, special, a, b, None, s)
+    delta = _delta_block(r1, r2, special, a, reps2=b, gen=None, s=s)
     return r1, r2.with_warnings(*_undefined_warnings(delta)), delta
 
 
@@ -382,11 +382,11 @@ def _multiclass(d1, d2, s: Settings):
     p1 = d1.pred if d1.pred is not None else predict_argmax(d1.scores)
     p2 = d2.pred if d2.pred is not None else predict_argmax(d2.scores)
     with np.errstate(all="ignore"):
-        a, b = multiclass_replicates(d1.y, [p1, p2], len(d1.classes), w, s.n_boot, s.seed)
+        a, b = multiclass_replicates(d1.y, [p1, p2], len(d1.classes), w, n_boot=s.n_boot, seed=s.seed)
     slow = [k for k in r1.metrics if k in r2.metrics and k not in a.values
             and getattr(registry.lookup("multiclass", k), "interval", None) is not None]
     gen = _paired_generic(d1.y.shape[0], w, lambda ww: evaluate.classify_multiclass(replace(d1, weight=ww)).metrics,
-                          lambda ww: evaluate.classify_multiclass(replace(d2, weight=ww)).metrics, slow, s)
+                          lambda ww: evaluate.classify_multiclass(replace(d2, weight=ww)).metrics, names=slow, s=s)
     special: dict[str, Delta] = {}
     if w is None and s.method == "auto":
         bcount, ccount = mcnemar_counts(p1 == d1.y, p2 == d1.y)
@@ -395,7 +395,7 @@ def _multiclass(d1, d2, s: Settings):
         biv = bootstrap_interval(b.values["accuracy"] - a.values["accuracy"], s.level, "percentile")
         special["accuracy"] = Delta(None, finite_or_none(biv[0]), finite_or_none(biv[1]),
                                     mcnemar_exact(bcount, ccount), "mcnemar")
-    delta = _delta_block(r1, r2, special, a, b, gen, s)
+    delta = _delta_block(r1, r2, special, a, reps2=b, gen=gen, s=s)
     return r1, r2.with_warnings(*_undefined_warnings(delta)), delta
 
 
@@ -410,10 +410,10 @@ def _regression(d1, d2, s: Settings):
     m1 = d1.preds.mean(axis=1)
     m2 = d2.preds.mean(axis=1)
     with np.errstate(all="ignore"):
-        a, b = regression_replicates(d1.y, [m1, m2], w, s.n_boot, s.seed)
+        a, b = regression_replicates(d1.y, [m1, m2], w, s.n_boot, seed=s.seed)
     slow = [k for k in r1.metrics if k in r2.metrics and k not in a.values
             and getattr(registry.lookup("regression", k), "interval", None) is not None]
     gen = _paired_generic(d1.y.shape[0], w, lambda ww: evaluate_regression.regress(replace(d1, weight=ww)).metrics,
-                          lambda ww: evaluate_regression.regress(replace(d2, weight=ww)).metrics, slow, s)
-    delta = _delta_block(r1, r2, {}, a, b, gen, s)
+                          lambda ww: evaluate_regression.regress(replace(d2, weight=ww)).metrics, names=slow, s=s)
+    delta = _delta_block(r1, r2, {}, a, reps2=b, gen=gen, s=s)
     return r1, r2.with_warnings(*_undefined_warnings(delta)), delta

@@ -101,7 +101,7 @@ def binary_curve(state: BinaryState, kind: str, *, drop_intermediate: bool = Fal
     return curve
 
 
-def multiclass_curve(y: np.ndarray, scores: np.ndarray, weight: np.ndarray | None, classes: list[str], kind: str,
+def multiclass_curve(y: np.ndarray, scores: np.ndarray, weight: np.ndarray | None, classes: list[str], *, kind: str,
                      **options) -> kc.Curve:
     """One-vs-rest: class k positive with score column k, one curve per class stacked with a
     ``class`` column first."""
@@ -122,7 +122,7 @@ def curve_of(data, kind: str, **options) -> kc.Curve:
         return binary_curve(binary_update(data.y, data.score, data.weight), kind, **options)
     if data.scores is None:
         raise EvalmlError("a multiclass curve needs one score column per class", hint="pass --score 'p_*'")
-    return multiclass_curve(data.y, data.scores, data.weight, list(data.classes), kind, **options)
+    return multiclass_curve(data.y, data.scores, data.weight, list(data.classes), kind=kind, **options)
 
 
 def to_report_curve(curve: kc.Curve) -> ReportCurve:
@@ -217,7 +217,7 @@ def overtraining_metrics(report: Report, train, test) -> Report:
     """``--overtraining``: KS statistics and p-values, signal and background, train vs test."""
     from evalml_cli.kernels.hep import overtraining
 
-    ms = overtraining(train.y, train.score, test.y, test.score, train.weight, test.weight)
+    ms = overtraining(train.y, train.score, test.y, test.score, train_weight=train.weight, test_weight=test.weight)
     return add_metrics(report, {k: ms.values[k] for k in KS_METRICS}, ms.reasons)
 
 
@@ -231,10 +231,10 @@ def calibration_metrics(report: Report, data, bins: str | int | None, normalize_
     BinaryState, so the scores are not sorted twice.
     """
     with np.errstate(all="ignore"):  # overflowing weights give NaN (→ null + reason), never a warning
-        return _calibration_metrics(report, data, bins, normalize_scores, state)
+        return _calibration_metrics(report, data, bins, normalize_scores, state=state)
 
 
-def _calibration_metrics(report: Report, data, bins, normalize_scores, state) -> Report:
+def _calibration_metrics(report: Report, data, bins, normalize_scores, *, state) -> Report:
     from evalml_cli.kernels.calibration import calibration_errors, multiclass_calibration_errors
 
     explicit = bins is not None

@@ -23,7 +23,7 @@ from evalml_cli.errors import EvalmlError
 from evalml_cli.report import Report
 
 
-def _group_source(base, by_col: str, cache: dict, mask: np.ndarray | None, name: str | None):
+def _group_source(base, by_col: str, cache: dict, mask: np.ndarray | None, *, name: str | None):
     """A source that answers like ``base`` but yields only the rows of ``mask``."""
     from evalml_cli.io import TableSource
 
@@ -90,7 +90,7 @@ def by_groups(func: Callable[..., Report], opts: dict[str, Any]) -> Report:
         src = TableSource(src, sep=opts.get("sep"), decimal=opts.get("decimal"))
     by_col = src.column(by, (), "group", "--by")[0]
     cache: dict = {}
-    col = _group_source(src, by_col, cache, None, None).read([by_col]).column(by_col).combine_chunks()
+    col = _group_source(src, by_col, cache, None, name=None).read([by_col]).column(by_col).combine_chunks()
     missing = np.asarray(col.is_null().to_numpy(zero_copy_only=False), bool)
     if pa_types_string(col.type):  # an empty CSV field is an empty string, not a null
         import pyarrow.compute as pc
@@ -114,7 +114,7 @@ def by_groups(func: Callable[..., Report], opts: dict[str, Any]) -> Report:
     # train, validation, test first (in that order), then the other values as they appear
     rank = {k: i for i, k in enumerate(("train", "training", "val", "valid", "validation", "dev", "test", "testing"))}
     order = sorted(range(len(names)), key=lambda g: (rank.get(names[g].lower(), len(rank)), g))
-    base = func(_group_source(src, by_col, cache, None, None), **kwargs)
+    base = func(_group_source(src, by_col, cache, None, name=None), **kwargs)
     if func is api.classify:  # every group scored like the whole: same task, same positive class
         kwargs["task"] = base.task
         if base.task == "binary":
@@ -123,7 +123,7 @@ def by_groups(func: Callable[..., Report], opts: dict[str, Any]) -> Report:
     for g in order:
         name = names[g]
         try:
-            groups[name] = func(_group_source(src, by_col, cache, codes == g, name), **kwargs)
+            groups[name] = func(_group_source(src, by_col, cache, codes == g, name=name), **kwargs)
         except EvalmlError as exc:
             raise EvalmlError(f"--by {by_col}, group {name!r}: {exc.message}", hint=exc.hint) from None
     groups["all"] = base

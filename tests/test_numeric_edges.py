@@ -128,8 +128,8 @@ def test_multiclass_metrics_are_invariant_to_a_common_weight_factor(c):
     scores = rng.dirichlet(np.ones(k), n)
     pred = scores.argmax(axis=1)
     w = rng.uniform(0.5, 2.0, n)
-    base = multiclass_compute(multiclass_update(y, pred, k, scores, w, True)).metrics.values
-    scaled = multiclass_compute(multiclass_update(y, pred, k, scores, w * c, True)).metrics.values
+    base = multiclass_compute(multiclass_update(y, pred, k, scores, weight=w, probabilities=True)).metrics.values
+    scaled = multiclass_compute(multiclass_update(y, pred, k, scores, weight=w * c, probabilities=True)).metrics.values
     for name in ("mcc", "cohen_kappa", "accuracy", "roc_auc_ovr_macro", "log_loss", "f1_macro"):
         assert math.isclose(scaled[name], base[name], rel_tol=1e-12), (name, scaled[name], base[name])
     assert math.isclose(base["mcc"], skm.matthews_corrcoef(y, pred, sample_weight=w), rel_tol=1e-12)

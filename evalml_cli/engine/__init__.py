@@ -59,7 +59,7 @@ def evaluate(data: Any, task: str, reader: dict, opts: dict, *, memory_limit: st
         if src.kind != "stdin":
             return None  # not plain CSV: read whole (a documented fallback)
         plan = _plan(src, task, reader)
-        return _run_local(src, plan, opts, limit, forced, progress)
+        return _run_local(src, plan, opts, limit, forced=forced, progress=progress)
     if path == "-" or not (B.is_multi(path) or os.path.isfile(path.split(".root:")[0])):
         if engine == "dask":
             raise EvalmlError(f"--engine dask reads files, globs or directories, not {path}",
@@ -86,7 +86,7 @@ def evaluate(data: Any, task: str, reader: dict, opts: dict, *, memory_limit: st
         from evalml_cli.engine import dask as dask_engine
 
         return dask_engine.run(local.StreamTask(plan, plan.task, dict(opts), limits), src, scheduler)
-    return _run_local(src, plan, opts, limit, forced, progress)
+    return _run_local(src, plan, opts, limit, forced=forced, progress=progress)
 
 
 def _check_streamable(src, plan, opts: dict, limit: int) -> None:
@@ -111,7 +111,7 @@ def _limits(plan, limit: int, forced):
     return limits
 
 
-def _run_local(src, plan, opts: dict, limit: int, forced, progress: bool):
+def _run_local(src, plan, opts: dict, limit: int, *, forced, progress: bool):
     from evalml_cli.engine import local
 
     _check_streamable(src, plan, opts, limit)

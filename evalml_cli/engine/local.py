@@ -172,7 +172,7 @@ def merge_ranking(states: list) -> Any:
     neg = np.bincount(inv, weights=np.concatenate([s.neg for s in states]), minlength=m)
     del keys, inv
     budget = states[0].budget
-    keys, pos, neg, shift = _coarsen(uniq, pos, neg, shift, budget)
+    keys, pos, neg, shift = _coarsen(uniq, pos, neg, shift, budget=budget)
     return RankingState(keys, pos, neg, shift, sum(s.n for s in states), budget,
                         any(s.weighted for s in states), any(s.negative_weights for s in states))
 
@@ -224,7 +224,7 @@ class BinaryStream:
         return {"pos_text": a.pos_text or b.pos_text, "labels": tuple(dict.fromkeys(a.labels + b.labels))}
 
 
-def binary_update(plan: B.Plan, table, first_row: int, threshold: float, budget: int) -> BinaryStream:
+def binary_update(plan: B.Plan, table, first_row: int, threshold: float, *, budget: int) -> BinaryStream:
     from evalml_cli.kernels.ranking import ranking_update
 
     data = B.validate(plan, table, first_row)
@@ -350,7 +350,7 @@ class MulticlassStream:
         return {"state": state, "worst": max((w for w in (a.worst, b.worst) if w is not None), default=None)}
 
 
-def multiclass_update(plan: B.Plan, table, first_row: int, opts: dict, row_budget: int) -> MulticlassStream:
+def multiclass_update(plan: B.Plan, table, first_row: int, opts: dict, *, row_budget: int) -> MulticlassStream:
     from evalml_cli import evaluate
     from evalml_cli.kernels import multiclass as mk
 
@@ -469,7 +469,7 @@ def regression_merge(a: RegressionStream, b: RegressionStream, row_budget: int) 
     return _within_budget(merge_states(a, b), row_budget)
 
 
-def regression_finish(plan: B.Plan, st: RegressionStream, n_params: int, quantile: float, row_budget: int):
+def regression_finish(plan: B.Plan, st: RegressionStream, n_params: int, quantile: float, *, row_budget: int):
     from evalml_cli.evaluate_regression import regression_report
     from evalml_cli.kernels._result import MetricSet
     from evalml_cli.kernels.regression import median_absolute_error, regression_compute
@@ -558,9 +558,9 @@ class StreamTask:
 
     def update(self, table, first_row: int):
         if self.kind == "binary":
-            return binary_update(self.plan, table, first_row, self.opts["threshold"], self.limits.budget)
+            return binary_update(self.plan, table, first_row, self.opts["threshold"], budget=self.limits.budget)
         if self.kind == "multiclass":
-            return multiclass_update(self.plan, table, first_row, self.opts, self.limits.row_budget)
+            return multiclass_update(self.plan, table, first_row, self.opts, row_budget=self.limits.row_budget)
         if self.kind == "regression":
             return regression_update(self.plan, table, first_row, self.limits.row_budget)
         return density_update(self.plan, table, first_row)
@@ -587,7 +587,7 @@ class StreamTask:
             return multiclass_finish(self.plan, state, self.opts, self.limits.row_budget)
         if self.kind == "regression":
             return regression_finish(self.plan, state, self.opts.get("n_params", 0), self.opts.get("quantile", 0.5),
-                                     self.limits.row_budget)
+                                     row_budget=self.limits.row_budget)
         return density_finish(self.plan, state)
 
     def update_part(self, part: B.Part, batch_rows: int):
@@ -595,7 +595,7 @@ class StreamTask:
         state = None
         pending = _Pending(self.limits.budget) if self.kind == "binary" else None
         first = part.first_row or 0
-        for start, table in B.read_part(part, list(self.plan.columns), batch_rows, self.plan.display, self.plan.types):
+        for start, table in B.read_part(part, list(self.plan.columns), batch_rows, self.plan.display, types=self.plan.types):
             state = self._fold(state, table, first + start, pending)
         if state is not None and pending is not None:
             state.ranking = [pending.result()] if pending.items else []
@@ -605,7 +605,7 @@ class StreamTask:
         if self.kind == "binary":
             plan = self.plan if state is None else dataclasses.replace(self.plan, labels=state.labels)
             plan = B.check_binary_labels(plan, table, first_row)
-            new = binary_update(plan, table, first_row, self.opts["threshold"], self.limits.budget)
+            new = binary_update(plan, table, first_row, self.opts["threshold"], budget=self.limits.budget)
             new.labels = plan.labels
             return self.merge(state, new, pending)
         return self.merge(state, self.update(table, first_row))

@@ -931,10 +931,10 @@ def read_classification(
             except EvalmlError:
                 pos_code = None
             if pos_code is not None and cls is not None:
-                k = int(_lookup_codes([labels[pos_code]], cls, "target", target_col, src.display, "")[0])
+                k = int(_lookup_codes([labels[pos_code]], cls, "target", target_col, display=src.display, hint="")[0])
                 if k >= 0:
-                    data = _binary_from(src, table, codes, labels, target_col, score_cols[k], w, weight_col,
-                                        pos_label, drop_invalid, notes)
+                    data = _binary_from(src, table, codes, labels, target_col=target_col, score_col=score_cols[k], w=w, weight_col=weight_col,
+                                        pos_label=pos_label, drop_invalid=drop_invalid, notes=notes)
                     data.warnings[:0] = label_warnings
                     data.notes.append(f"two score columns and two classes: scored by {score_cols[k]!r}, "
                                       f"the column of the positive class {data.pos_label}")
@@ -948,11 +948,11 @@ def read_classification(
                 + (" (--pred is for multiclass)" if pred_col is not None else f", got {len(score_cols)}"),
                 hint="pass one --score column, or --task multiclass",
             )
-        data = _binary_from(src, table, codes, labels, target_col, score_cols[0], w, weight_col, pos_label,
-                            drop_invalid, notes)
+        data = _binary_from(src, table, codes, labels, target_col=target_col, score_col=score_cols[0], w=w, weight_col=weight_col, pos_label=pos_label,
+                            drop_invalid=drop_invalid, notes=notes)
     else:
-        data = _multiclass_from(src, table, codes, labels, target_col, score_cols, pred_col, w, weight_col,
-                                drop_invalid, notes, names)
+        data = _multiclass_from(src, table, codes, labels, target_col=target_col, score_cols=score_cols, pred_col=pred_col, w=w, weight_col=weight_col,
+                                drop_invalid=drop_invalid, notes=notes, names=names)
     data.warnings[:0] = label_warnings
     return data
 
@@ -1018,7 +1018,7 @@ def read_binary(path: str, *, target: str | None = None, score: str | None = Non
     return data
 
 
-def _binary_from(src, table, codes, labels, target_col, score_col, w, weight_col, pos_label, drop_invalid, notes):
+def _binary_from(src, table, codes, labels, *, target_col, score_col, w, weight_col, pos_label, drop_invalid, notes):
     s = numeric_column(table, score_col, src.display)
     masks = {target_col: codes < 0, score_col: ~np.isfinite(s)}
     if w is not None:
@@ -1059,7 +1059,7 @@ def _class_index(classes: list[str]):
     return index
 
 
-def _lookup_codes(labels: list, classes: list[str], role: str, column: str, display: str, hint: str) -> np.ndarray:
+def _lookup_codes(labels: list, classes: list[str], role: str, column: str, *, display: str, hint: str) -> np.ndarray:
     """Map each label (by its text) to its index in ``classes``: exact, then case-insensitive,
     then as the same number."""
     index = _class_index(classes)
@@ -1090,7 +1090,7 @@ def _check_class_count(k: int, display: str) -> None:
         )
 
 
-def _multiclass_from(src, table, codes, labels, target_col, score_cols, pred_col, w, weight_col, drop_invalid, notes,
+def _multiclass_from(src, table, codes, labels, *, target_col, score_cols, pred_col, w, weight_col, drop_invalid, notes,
                      names=None):
     masks: dict[str, np.ndarray] = {target_col: codes < 0}
     scores = None
@@ -1106,8 +1106,8 @@ def _multiclass_from(src, table, codes, labels, target_col, score_cols, pred_col
         _check_class_count(len(score_cols), src.display)
         classes = _class_names(score_cols, labels, names) or class_names_from_columns(score_cols)
         mapping = ", ".join(f"{c}→{k}" for c, k in zip(score_cols, classes))
-        lut = _lookup_codes(labels, classes, "target", target_col, src.display,
-                            f"score columns and their classes: {mapping}; map them with --classes LABEL=COLUMN,…")
+        lut = _lookup_codes(labels, classes, "target", target_col, display=src.display,
+                            hint=f"score columns and their classes: {mapping}; map them with --classes LABEL=COLUMN,…")
         y = lut[codes]
         scores = np.empty((table.num_rows, len(score_cols)), np.float64)
         for k, col in enumerate(score_cols):
@@ -1121,9 +1121,9 @@ def _multiclass_from(src, table, codes, labels, target_col, score_cols, pred_col
             texts = sorted({label_text(v) for v in labels} | {label_text(v) for v in p_labels}, key=_label_sort_key)
             _check_class_count(len(texts), src.display)
             classes = texts
-            y = _lookup_codes(labels, classes, "target", target_col, src.display, "")[codes]
-        pred_arr = _lookup_codes(p_labels, classes, "predicted-label", pred_col, src.display,
-                                 f"classes: {', '.join(classes[:20])}")[p_codes]
+            y = _lookup_codes(labels, classes, "target", target_col, display=src.display, hint="")[codes]
+        pred_arr = _lookup_codes(p_labels, classes, "predicted-label", pred_col, display=src.display,
+                                 hint=f"classes: {', '.join(classes[:20])}")[p_codes]
         masks[pred_col] = pred_arr < 0
     else:
         pred_arr = None

@@ -320,13 +320,13 @@ class BatchSource:
             first = 0
             for part in self.parts():
                 rows = 0
-                for start, t in read_part(part, columns, batch_rows, self.display, types):
+                for start, t in read_part(part, columns, batch_rows, self.display, types=types):
                     yield first + start, t
                     rows = start + t.num_rows
                 first += rows
             return
         part = self.parts()[0]
-        yield from read_part(part, columns, batch_rows, self.display, types)
+        yield from read_part(part, columns, batch_rows, self.display, types=types)
 
 
 def _partition_values(expr) -> tuple[tuple[str, str], ...]:
@@ -355,7 +355,7 @@ def _parquet_bytes(path: str, columns: set[str]) -> int:
     return total
 
 
-def read_part(part: Part, columns: list[str], batch_rows: int, display: str, types: dict | None = None) -> Iterator[tuple[int, pa.Table]]:
+def read_part(part: Part, columns: list[str], batch_rows: int, display: str, *, types: dict | None = None) -> Iterator[tuple[int, pa.Table]]:
     """Batches of one :class:`Part`: ``(first row within the part, table)``."""
     pvals = dict(part.partitions)
     file_cols = [c for c in columns if c not in pvals]

@@ -53,7 +53,7 @@ def check_uncertainty_options(sigma: str | None, cov: str | None, corr: str | No
         raise EvalmlError("--pulls needs uncertainties", hint="pass --sigma COL or --cov PATH")
 
 
-def _matrix(path: str, n_file: int, keep: np.ndarray | None, kind: str, warnings: list[str]) -> np.ndarray:
+def _matrix(path: str, n_file: int, keep: np.ndarray | None, kind: str, *, warnings: list[str]) -> np.ndarray:
     from evalml_cli.io.matrix import load_matrix, validate_covariance
 
     name = "covariance" if kind == "cov" else "correlation"
@@ -115,8 +115,8 @@ def read_regression(
         from evalml_cli.io.matrix import validate_sigma
 
         validate_sigma(s, f"column {sigma_col!r}", rows)
-    cov_m = _matrix(cov, n_file, keep, "cov", warnings) if cov is not None else None
-    corr_m = _matrix(corr, n_file, keep, "corr", warnings) if corr is not None else None
+    cov_m = _matrix(cov, n_file, keep, "cov", warnings=warnings) if cov is not None else None
+    corr_m = _matrix(corr, n_file, keep, "corr", warnings=warnings) if corr is not None else None
     warnings += _negative_weight_warning(w)
     return RegressionData(y, preds, w, s, cov_m, corr_m, rows, src.display, target_col, pred_cols, weight_col,
                           sigma_col, cov, corr, n_dropped, notes, warnings)

@@ -125,7 +125,7 @@ def binary_merge(a: BinaryState, b: BinaryState) -> BinaryState:
     return BinaryState(uniq, pos, neg, a.n + b.n, a.weighted or b.weighted)
 
 
-def _ratio(ms: MetricSet, name: str, num: float, den: float, reason: str) -> None:
+def _ratio(ms: MetricSet, name: str, num: float, den: float, *, reason: str) -> None:
     """Set ``name = num / den``; undefined (NaN + ``reason``) unless ``den > 0``.
 
     ``den`` can only be <= 0 through negative sample weights or an empty group; either way
@@ -166,15 +166,15 @@ def threshold_metrics(state: BinaryState, threshold: float) -> MetricSet:
     for name, value in (("tp", tp), ("fp", fp), ("tn", tn), ("fn", fn)):
         ms.set(name, value)
     total = tp + fp + tn + fn
-    _ratio(ms, "accuracy", tp + tn, total, "total weight is not positive")
-    _ratio(ms, "precision", tp, tp + fp, f"no predicted positives at threshold {threshold:g}")
-    _ratio(ms, "recall", tp, tp + fn, "no positive rows")
-    _ratio(ms, "specificity", tn, tn + fp, "no negative rows")
+    _ratio(ms, "accuracy", tp + tn, total, reason="total weight is not positive")
+    _ratio(ms, "precision", tp, tp + fp, reason=f"no predicted positives at threshold {threshold:g}")
+    _ratio(ms, "recall", tp, tp + fn, reason="no positive rows")
+    _ratio(ms, "specificity", tn, tn + fp, reason="no negative rows")
     if np.isfinite(ms.values["recall"]) and np.isfinite(ms.values["specificity"]):
         ms.set("balanced_accuracy", (ms.values["recall"] + ms.values["specificity"]) / 2)
     else:
         ms.set("balanced_accuracy", np.nan, "needs both classes")
-    _ratio(ms, "f1", 2 * tp, 2 * tp + fp + fn, "no positive rows and no predicted positives")
+    _ratio(ms, "f1", 2 * tp, 2 * tp + fp + fn, reason="no positive rows and no predicted positives")
     # MCC is scale-free: divide the counts by a power of two near the largest one first, so
     # that TP·TN and the product of the four margins neither overflow (weights of 1e100: the
     # product is ~1e400) nor underflow (weights of 1e-100), and take the square root of each

@@ -249,7 +249,7 @@ class Replicates:
         if name in self.reasons:
             return Interval.undefined(self.reasons[name], "bootstrap")
         return bootstrap_interval(
-            self.values[name], level, kind, self.estimate.get(name), self.jackknife.get(name)
+            self.values[name], level, kind, self.estimate.get(name), jackknife=self.jackknife.get(name)
         )
 
     def intervals(self, level: float = 0.95, kind: str = "percentile") -> dict[str, Interval]:
@@ -297,7 +297,7 @@ def _finish(
     n: int,
     n_boot: int,
     seed: int,
-    jackknife: bool,
+    *, jackknife: bool,
     bytes_per_cell: int,
     reasons: dict[str, str],
 ) -> Replicates:
@@ -338,7 +338,7 @@ class _BinaryPrep:
     loss_neg: np.ndarray | None  # (n − m, 2) −log(1 − p), p² (weights come with the counts)
 
 
-def _binary_prep(sp, sn, wp, wn, threshold: float, perm) -> _BinaryPrep:
+def _binary_prep(sp, sn, wp, wn, *, threshold: float, perm) -> _BinaryPrep:
     """Static indices for sorted positive scores ``sp`` and negative scores ``sn``."""
     neg_lt = np.searchsorted(sn, sp, side="left")
     neg_le = np.searchsorted(sn, sp, side="right")
@@ -485,7 +485,7 @@ def binary_replicates(
     score: np.ndarray,
     weight: np.ndarray | None = None,
     threshold: float = 0.5,
-    n_boot: int = 1000,
+    *, n_boot: int = 1000,
     seed: int = 0,
     jackknife: bool = False,
 ) -> Replicates:
@@ -519,12 +519,12 @@ def binary_replicates(
     m = _class_blocks(ys)
     ws = None if w is None else w[order]
     prep = _binary_prep(
-        ss[:m], ss[m:], None if ws is None else ws[:m], None if ws is None else ws[m:], threshold, None
+        ss[:m], ss[m:], None if ws is None else ws[:m], None if ws is None else ws[m:], threshold=threshold, perm=None
     )
     cell = 64 if w is None else 80
     return _finish(
-        lambda c: _binary_block(c, prep), s.shape[0], n_boot, seed, jackknife, cell,
-        _binary_reasons(y, s.shape[0], prep.loss_pos is not None),
+        lambda c: _binary_block(c, prep), s.shape[0], n_boot, seed, jackknife=jackknife, bytes_per_cell=cell,
+        reasons=_binary_reasons(y, s.shape[0], prep.loss_pos is not None),
     )  # fmt: skip
 
 
@@ -533,7 +533,7 @@ def paired_binary_replicates(
     s1: np.ndarray,
     s2: np.ndarray,
     weight: np.ndarray | None = None,
-    threshold: float = 0.5,
+    *, threshold: float = 0.5,
     n_boot: int = 1000,
     seed: int = 0,
     jackknife: bool = False,
@@ -563,9 +563,9 @@ def paired_binary_replicates(
     m = _class_blocks(ys)
     perm2 = np.concatenate([np.argsort(b[:m], kind="stable"), m + np.argsort(b[m:], kind="stable")])
     wb = None if ws is None else ws[perm2]
-    prep1 = _binary_prep(a[:m], a[m:], None if ws is None else ws[:m], None if ws is None else ws[m:], threshold, None)
+    prep1 = _binary_prep(a[:m], a[m:], None if ws is None else ws[:m], None if ws is None else ws[m:], threshold=threshold, perm=None)
     b2 = b[perm2]
-    prep2 = _binary_prep(b2[:m], b2[m:], None if wb is None else wb[:m], None if wb is None else wb[m:], threshold, perm2)
+    prep2 = _binary_prep(b2[:m], b2[m:], None if wb is None else wb[:m], None if wb is None else wb[m:], threshold=threshold, perm=perm2)
     n = y.shape[0]
     reasons1 = _binary_reasons(y, n, prep1.loss_pos is not None)
     reasons2 = _binary_reasons(y, n, prep2.loss_pos is not None)
@@ -575,7 +575,7 @@ def paired_binary_replicates(
         r2 = _binary_block(c, prep2)
         return {**{f"1:{k}": v for k, v in r1.items()}, **{f"2:{k}": v for k, v in r2.items()}}
 
-    joint = _finish(both, n, n_boot, seed, jackknife, 96, {})
+    joint = _finish(both, n, n_boot, seed, jackknife=jackknife, bytes_per_cell=96, reasons={})
     return _split(joint, "1:", reasons1), _split(joint, "2:", reasons2)
 
 
@@ -612,7 +612,7 @@ def _sums_replicates(
     finish: Callable[[np.ndarray], dict[str, np.ndarray]],
     n_boot: int,
     seed: int,
-    jackknife: bool,
+    *, jackknife: bool,
     reasons: dict[str, str] | None = None,
 ) -> Replicates:
     """Replicates of metrics that are functions of column sums of ``values`` (rows canonical)."""
@@ -632,7 +632,7 @@ def regression_replicates(
     preds: np.ndarray | Sequence[np.ndarray],
     weight: np.ndarray | None = None,
     n_boot: int = 1000,
-    seed: int = 0,
+    *, seed: int = 0,
     jackknife: bool = False,
 ) -> list[Replicates]:
     """mse, rmse, mae, r2 and mean_residual replicates for one or several models (paired).
@@ -676,7 +676,7 @@ def regression_replicates(
     reasons = {}
     if y.size == 0 or np.ptp(y) == 0:
         reasons = {f"{j}:r2": "the target is constant: R² needs target variance" for j in range(len(plist))}
-    joint = _sums_replicates(values, finish, n_boot, seed, jackknife, reasons)
+    joint = _sums_replicates(values, finish, n_boot, seed, jackknife=jackknife, reasons=reasons)
     return [_split(joint, f"{j}:", {}) for j in range(len(plist))]
 
 
@@ -685,7 +685,7 @@ def mean_replicates(
     weight: np.ndarray | None = None,
     name: str = "mean",
     n_boot: int = 1000,
-    seed: int = 0,
+    *, seed: int = 0,
     jackknife: bool = False,
 ) -> Replicates:
     """Replicates of the weighted mean Σ c w v / Σ c w (density ``mean_nll``, a log loss …).
@@ -701,7 +701,7 @@ def mean_replicates(
     order = _canonical_order([w, v])
     v, w = v[order], w[order]
     return _sums_replicates(
-        np.column_stack([w, w * v]), lambda s: {name: _ratio(s[:, 1], s[:, 0])}, n_boot, seed, jackknife
+        np.column_stack([w, w * v]), lambda s: {name: _ratio(s[:, 1], s[:, 0])}, n_boot, seed, jackknife=jackknife
     )
 
 
@@ -710,7 +710,7 @@ def confusion_replicates(
     pred: np.ndarray | Sequence[np.ndarray],
     k: int,
     weight: np.ndarray | None = None,
-    n_boot: int = 1000,
+    *, n_boot: int = 1000,
     seed: int = 0,
 ):
     """Replicate K×K confusion matrices (rows true, columns predicted) and the full-data one.
@@ -757,7 +757,7 @@ def multiclass_replicates(
     pred: np.ndarray | Sequence[np.ndarray],
     k: int,
     weight: np.ndarray | None = None,
-    n_boot: int = 1000,
+    *, n_boot: int = 1000,
     seed: int = 0,
 ):
     """Replicates of every confusion-matrix metric of ``multiclass_compute`` (and per class).
@@ -773,7 +773,7 @@ def multiclass_replicates(
     from evalml_cli.kernels.multiclass import MulticlassState, multiclass_compute
 
     single = not isinstance(pred, (list, tuple))
-    results = confusion_replicates(y, pred, k, weight, n_boot, seed)
+    results = confusion_replicates(y, pred, k, weight, n_boot=n_boot, seed=seed)
     n = int(np.asarray(y).shape[0])
 
     def metrics(cm: np.ndarray) -> dict[str, float]:
@@ -807,7 +807,7 @@ def bootstrap_interval(
     level: float = 0.95,
     kind: str = "percentile",
     estimate: float | None = None,
-    jackknife: np.ndarray | None = None,
+    *, jackknife: np.ndarray | None = None,
 ) -> Interval:
     """Percentile or BCa interval from replicate values.
 

@@ -297,7 +297,7 @@ def one_vs_rest(
     y: np.ndarray,
     scores: np.ndarray,
     weight: np.ndarray | None = None,
-    classes: list | None = None,
+    *, classes: list | None = None,
     **options,
 ) -> Curve:
     """One curve per class (class k positive, the others negative), stacked with a ``class`` column.

@@ -208,7 +208,7 @@ def overtraining(
     train_score: np.ndarray,
     test_y: np.ndarray,
     test_score: np.ndarray,
-    train_weight: np.ndarray | None = None,
+    *, train_weight: np.ndarray | None = None,
     test_weight: np.ndarray | None = None,
 ) -> MetricSet:
     """KS overtraining check: signal-train vs signal-test and background-train vs background-test.

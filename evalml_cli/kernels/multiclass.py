@@ -120,7 +120,7 @@ def multiclass_update(
     pred: np.ndarray,
     k: int,
     scores: np.ndarray | None = None,
-    weight: np.ndarray | None = None,
+    *, weight: np.ndarray | None = None,
     probabilities: bool = False,
 ) -> MulticlassState:
     """Aggregate rows into a :class:`MulticlassState` (vectorized: bincounts, no row loop)."""

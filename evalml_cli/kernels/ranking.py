@@ -144,7 +144,7 @@ class RankingState:
         m = uniq.shape[0]
         pos = np.bincount(inv, weights=np.concatenate([a.pos, b.pos]), minlength=m)
         neg = np.bincount(inv, weights=np.concatenate([a.neg, b.neg]), minlength=m)
-        keys, pos, neg, shift = _coarsen(uniq, pos, neg, shift, a.budget)
+        keys, pos, neg, shift = _coarsen(uniq, pos, neg, shift, budget=a.budget)
         return {"keys": keys, "pos": pos, "neg": neg, "shift": shift}
 
 
@@ -165,7 +165,7 @@ def _distinct(sorted_keys: np.ndarray, t: int) -> int:
 
 
 def _coarsen(
-    keys: np.ndarray, pos: np.ndarray, neg: np.ndarray, shift: int, budget: int | None
+    keys: np.ndarray, pos: np.ndarray, neg: np.ndarray, shift: int, *, budget: int | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Merge neighbouring bins with the smallest extra shift that leaves <= ``budget`` bins.
 
@@ -188,7 +188,7 @@ def _coarsen(
 
 
 def _from_binary(bs: BinaryState, budget: int | None, negative_weights: bool) -> RankingState:
-    keys, pos, neg, shift = _coarsen(float_to_key(bs.scores), bs.pos, bs.neg, 0, budget)
+    keys, pos, neg, shift = _coarsen(float_to_key(bs.scores), bs.pos, bs.neg, 0, budget=budget)
     return RankingState(keys, pos, neg, shift, bs.n, budget, bs.weighted, negative_weights)
 
 
@@ -250,7 +250,7 @@ def _rows_to_state(
         pos = np.bincount(keys, weights=np.where(y, w, 0.0), minlength=counts.shape[0])[occupied]
         neg = np.bincount(keys, weights=np.where(y, 0.0, w), minlength=counts.shape[0])[occupied]
     bins = occupied.astype(np.int64) + (kmin >> s_f)
-    bins, pos, neg, shift = _coarsen(bins, pos, neg, s_f, budget)
+    bins, pos, neg, shift = _coarsen(bins, pos, neg, s_f, budget=budget)
     return RankingState(bins, pos, neg, shift, n, budget, weight is not None, negative)
 
 

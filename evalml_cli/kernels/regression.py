@@ -456,7 +456,7 @@ def chi2_cholesky(
     cov: np.ndarray | None = None,
     sigma: np.ndarray | None = None,
     corr: np.ndarray | None = None,
-    n_params: int = 0,
+    *, n_params: int = 0,
 ) -> tuple[MetricSet, np.ndarray]:
     """χ² = rᵀ C⁻¹ r through a Cholesky factor, with p-value and pulls.
 

@@ -26,7 +26,7 @@ def format_value(value, kind: str = "value") -> str:
 
 
 def render_text(report: Report, fmt: str, width: int | None = None, color: bool = False,
-                outcomes=(), classname: str = "evalml") -> str:
+                *, outcomes=(), classname: str = "evalml") -> str:
     """The report in ``fmt`` as a string (the table drawn without colour unless asked).
     ``junit`` renders the gate ``outcomes`` as one test suite named ``classname``; the HTML page shows them too."""
     if fmt == "html":

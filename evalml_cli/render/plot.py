@@ -327,7 +327,7 @@ def plot_efficiency(path: str, curves, working_point=None, title: str | None = N
     return _save(fig, path)
 
 
-def plot_confusion(path: str, matrix, labels=None, normalize: str | None = None, title: str | None = None) -> str:
+def plot_confusion(path: str, matrix, labels=None, normalize: str | None = None, *, title: str | None = None) -> str:
     """Confusion-matrix heat map (rows true, columns predicted), cells annotated up to 30 classes.
 
     ``matrix``: (K, K) counts or weights; ``labels``: K names; ``normalize``: None, "true"
@@ -358,7 +358,7 @@ def plot_confusion(path: str, matrix, labels=None, normalize: str | None = None,
     return _save(fig, path)
 
 
-def plot_residuals(path: str, y_true, y_pred, label: str | None = None, title: str | None = None) -> str:
+def plot_residuals(path: str, y_true, y_pred, label: str | None = None, *, title: str | None = None) -> str:
     """Residuals y − ŷ against ŷ, with the zero line (a hexbin density above 50 000 points)."""
     y_true = np.asarray(y_true, dtype=np.float64)
     y_pred = np.asarray(y_pred, dtype=np.float64)
@@ -375,7 +375,7 @@ def plot_residuals(path: str, y_true, y_pred, label: str | None = None, title: s
     return _save(fig, path)
 
 
-def plot_pulls(path: str, pulls, label: str | None = None, bins: int = 40, title: str | None = None) -> str:
+def plot_pulls(path: str, pulls, label: str | None = None, bins: int = 40, *, title: str | None = None) -> str:
     """Histogram of pulls (y − ŷ)/σ as a density against the standard normal N(0, 1).
 
     The legend gives the pulls' mean and standard deviation (0 and 1 when σ is right).

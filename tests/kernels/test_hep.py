@@ -180,5 +180,5 @@ def test_overtraining_detects_a_shifted_test_sample():
     assert v["ks_signal_pvalue"] > 1e-3 and v["ks_background_pvalue"] > 1e-3
     assert v["ks_signal_pvalue"] == stats.ks_2samp(s_tr[y_tr], same[y_te]).pvalue
     shifted = np.where(y_te, rng.beta(3, 2, n), rng.beta(2, 5, n))  # signal scores less extreme
-    v = overtraining(y_tr, s_tr, y_te, shifted, np.ones(n), None).values
+    v = overtraining(y_tr, s_tr, y_te, shifted, train_weight=np.ones(n), test_weight=None).values
     assert v["ks_signal_pvalue"] < 1e-6 and v["ks_background_pvalue"] > 1e-3

@@ -53,7 +53,7 @@ def test_label_metrics_match_sklearn(data, use_random_pred):
     pred = predict_argmax(scores)
     if use_random_pred:
         pred = np.roll(y, 1)
-    v = multiclass_compute(multiclass_update(y, pred, k, scores, w, True)).metrics.values
+    v = multiclass_compute(multiclass_update(y, pred, k, scores, weight=w, probabilities=True)).metrics.values
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert close(v["accuracy"], skm.accuracy_score(y, pred, sample_weight=w))
@@ -76,7 +76,7 @@ def test_label_metrics_match_sklearn(data, use_random_pred):
 def test_per_class_and_confusion_match_sklearn(data, _):
     k, y, scores, w = data
     pred = predict_argmax(scores)
-    res = multiclass_compute(multiclass_update(y, pred, k, scores, w, True))
+    res = multiclass_compute(multiclass_update(y, pred, k, scores, weight=w, probabilities=True))
     labels = np.arange(k)
     np.testing.assert_allclose(res.confusion, skm.confusion_matrix(y, pred, labels=labels, sample_weight=w), rtol=1e-12)
     for how in ("true", "pred", "all"):
@@ -99,7 +99,7 @@ def test_per_class_and_confusion_match_sklearn(data, _):
 def test_top_k_and_log_loss_match_sklearn_with_ties(data, top_k):
     k, y, scores, w = data
     top_k = min(top_k, k - 1) if k > 2 else 1
-    v = multiclass_compute(multiclass_update(y, predict_argmax(scores), k, scores, w, True), top_k=top_k).metrics.values
+    v = multiclass_compute(multiclass_update(y, predict_argmax(scores), k, scores, weight=w, probabilities=True), top_k=top_k).metrics.values
     if k > 2:
         assert close(v["top_k_accuracy"], skm.top_k_accuracy_score(y, scores, k=top_k, labels=np.arange(k), sample_weight=w))
     assert close(v["log_loss"], skm.log_loss(y, scores, labels=np.arange(k), sample_weight=w))
@@ -111,7 +111,7 @@ def test_roc_auc_ovr_and_ovo_match_sklearn(data):
     k, y, scores, w = data
     if k == 2:
         return  # scikit-learn treats two columns as the binary case
-    v = multiclass_compute(multiclass_update(y, predict_argmax(scores), k, scores, w, True)).metrics.values
+    v = multiclass_compute(multiclass_update(y, predict_argmax(scores), k, scores, weight=w, probabilities=True)).metrics.values
     for avg in ("macro", "weighted"):
         ref = skm.roc_auc_score(y, scores, multi_class="ovr", average=avg, sample_weight=w, labels=np.arange(k))
         assert close(v[f"roc_auc_ovr_{avg}"], ref), avg
@@ -153,9 +153,9 @@ def test_merge_equals_whole():
     s = rng.dirichlet(np.ones(k), n)
     w = rng.uniform(0.5, 2, n)
     pred = predict_argmax(s)
-    whole = multiclass_update(y, pred, k, s, w, True)
-    merged = multiclass_merge(multiclass_update(y[:70], pred[:70], k, s[:70], w[:70], True),
-                              multiclass_update(y[70:], pred[70:], k, s[70:], w[70:], True))
+    whole = multiclass_update(y, pred, k, s, weight=w, probabilities=True)
+    merged = multiclass_merge(multiclass_update(y[:70], pred[:70], k, s[:70], weight=w[:70], probabilities=True),
+                              multiclass_update(y[70:], pred[70:], k, s[70:], weight=w[70:], probabilities=True))
     a = multiclass_compute(whole, top_k=2).metrics.values
     b = multiclass_compute(merged, top_k=2).metrics.values
     assert a.keys() == b.keys()
@@ -179,7 +179,7 @@ def test_thousand_classes_is_fast():
     y = rng.integers(0, k, n)
     s = rng.random((n, k))
     start = time.perf_counter()
-    res = multiclass_compute(multiclass_update(y, predict_argmax(s), k, s, None, False), top_k=5)
+    res = multiclass_compute(multiclass_update(y, predict_argmax(s), k, s, weight=None, probabilities=False), top_k=5)
     o = ovo_auc(y, s, k)
     assert time.perf_counter() - start < 30
     assert len(res.per_class) == k and math.isnan(o.values["roc_auc_ovo_macro"])
