@@ -233,3 +233,79 @@ def test_stdin_that_is_not_plain_csv_is_read_whole_with_a_memory_limit(tmp_path)
     data = _gzip.compress((SAMPLES / "binary.csv").read_bytes())
     proc = run_evalml("classify", "-", "--memory-limit", "1G", "-q", "-r", "roc_auc>=0.9", stdin=data)
     assert proc.returncode == 0, proc.stderr
+
+
+def _multiclass_file(path, n, seed=11):
+    """4 classes; scores = softmax of random normals shifted towards the true class, 12 digits."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 4, n)
+    z = rng.normal(0.0, 1.0, (n, 4))
+    z[np.arange(n), y] += 1.0
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p = np.round(p / p.sum(axis=1, keepdims=True), 12)
+    names = ["a", "b", "c", "d"]
+    pq.write_table(pa.table({"y": np.array(names)[y], **{c: p[:, i] for i, c in enumerate(names)}}), path)
+    return ["classify", str(path), "-t", "y", "-s", "a,b,c,d", "-f", "json"]
+
+
+def test_streamed_multiclass_ovr_auc_is_binned_with_a_bound_beyond_the_budget(tmp_path):
+    """Issue 11: per-class one-vs-rest ranking states are bounded (64 bins here), not one entry
+    per distinct score; the OvR AUCs come from them with the worst per-class bound in a warning,
+    and everything else stays exact."""
+    args = _multiclass_file(tmp_path / "mc.parquet", 20_000)
+    whole = _invoke(args)
+    assert whole.exit_code == 0, whole.stderr
+    ref = json.loads(whole.stdout)
+    res = _invoke(args + ["--memory-limit", "256M"], env=BINNED)
+    assert res.exit_code == 0, res.stderr
+    rep = json.loads(res.stdout)
+    warning = [w for w in rep["warnings"] if "come from binned ranking states" in w]
+    assert len(warning) == 1 and "roc_auc_error_bound up to" in warning[0], rep["warnings"]
+    bound = float(warning[0].rsplit("up to ", 1)[1])
+    assert 0 < bound < 0.5
+    assert rep["metrics"].keys() == ref["metrics"].keys()  # no new metric keys
+    for name in ("roc_auc_ovr_macro", "roc_auc_ovr_weighted"):
+        assert abs(rep["metrics"][name] - ref["metrics"][name]) <= bound, name
+    assert rep["metrics"]["roc_auc_ovr_macro"] != ref["metrics"]["roc_auc_ovr_macro"]  # the binned path ran
+    for cls, row in ref["per_class"].items():
+        assert abs(rep["per_class"][cls]["roc_auc"] - row["roc_auc"]) <= bound, cls
+    for name in ("accuracy", "log_loss", "balanced_accuracy", "f1_macro", "mcc", "cohen_kappa"):
+        assert rep["metrics"][name] == pytest.approx(ref["metrics"][name], rel=1e-12, abs=1e-15), name
+    assert rep["confusion_matrix"] == ref["confusion_matrix"]
+
+
+def test_streamed_multiclass_within_the_budget_equals_in_memory(tmp_path):
+    args = _multiclass_file(tmp_path / "mc.parquet", 2_000)
+    ref = json.loads(_invoke(args).stdout)
+    res = _invoke(args + ["--memory-limit", "256M"], env={"EVALML_RANKING_BUDGET": "100000"})
+    assert res.exit_code == 0, res.stderr
+    rep = json.loads(res.stdout)
+    assert not any("binned" in w for w in rep["warnings"]), rep["warnings"]
+    assert rep["metrics"] == pytest.approx(ref["metrics"], rel=1e-12, abs=1e-15)
+    for cls, row in ref["per_class"].items():
+        assert rep["per_class"][cls] == pytest.approx(row, rel=1e-12, abs=1e-15), cls
+    assert rep["confusion_matrix"] == ref["confusion_matrix"]
+    assert rep["warnings"] == ref["warnings"]
+
+
+def test_streamed_multiclass_with_the_default_budget_equals_in_memory(tmp_path):
+    """No EVALML_RANKING_BUDGET: the engine's own budget (from --memory-limit 256M) holds every
+    class's distinct scores, so 7 batches merge to the in-memory report (1e-12)."""
+    from evalml_cli.engine import local
+    from evalml_cli.io import batches as B
+
+    args = _multiclass_file(tmp_path / "mc.parquet", 3_000)
+    ref = api.classify(args[1], target="y", score="a,b,c,d").to_dict()
+    src = B.BatchSource(args[1])
+    plan = B.plan_classification(src, target="y", score="a,b,c,d")
+    whole = src.table_source().read(list(plan.columns))
+    limits = local.Limits.from_memory(256 << 20, width=len(plan.columns))
+    assert limits.budget >= 4096 > 3_000
+    edges = [0, 100, 450, 1000, 1001, 1800, 2500, 3_000]
+    report = local.run(local.StreamTask(plan, plan.task, {"threshold": 0.5}, limits),
+                       [(a, whole.slice(a, b - a)) for a, b in zip(edges[:-1], edges[1:])]).to_dict()
+    assert report.keys() == ref.keys()
+    assert report["metrics"] == pytest.approx(ref["metrics"], rel=1e-12, abs=1e-300)
+    for cls, row in ref["per_class"].items():
+        assert report["per_class"][cls] == pytest.approx(row, rel=1e-12, abs=1e-300), cls
+    assert report["confusion_matrix"] == ref["confusion_matrix"] and report["warnings"] == ref["warnings"]

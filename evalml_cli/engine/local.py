@@ -332,7 +332,15 @@ def binary_finish(plan: B.Plan, st: BinaryStream, threshold: float, ranking=None
 
 @dataclass
 class MulticlassStream:
-    state: Any = merged("custom", default=None)  # MulticlassState (kernels/multiclass.multiclass_merge)
+    """Everything a multiclass report needs; each field declares its merge (kernels/state.py).
+
+    ``state`` is the kernel's MulticlassState WITHOUT its exact one-vs-rest tables (they grow
+    with the distinct scores); ``ovr`` holds one bounded :class:`RankingState` per class instead,
+    exact while the class's distinct scores fit the ranking budget, binned beyond it.
+    """
+
+    state: Any = merged("custom", default=None)  # MulticlassState with ovr=None (kernels/multiclass.multiclass_merge)
+    ovr: tuple | None = merged("custom", default=None)  # one RankingState per class (y == c, scores[:, c], w)
     probabilities: bool = merged("min", default=True)  # every batch's rows are probabilities
     worst: float | None = merged("custom", default=None)
     rows: list = merged("sum", default_factory=list)  # (y, scores, w) while within the row budget
@@ -347,22 +355,52 @@ class MulticlassStream:
         from evalml_cli.kernels import multiclass as mk
 
         state = b.state if a.state is None else a.state if b.state is None else mk.multiclass_merge(a.state, b.state)
-        return {"state": state, "worst": max((w for w in (a.worst, b.worst) if w is not None), default=None)}
+        ovr = b.ovr if a.ovr is None else a.ovr if b.ovr is None else tuple(
+            merge_ranking([ra, rb]) for ra, rb in zip(a.ovr, b.ovr))
+        return {"state": state, "ovr": ovr,
+                "worst": max((w for w in (a.worst, b.worst) if w is not None), default=None)}
 
 
-def multiclass_update(plan: B.Plan, table, first_row: int, opts: dict, *, row_budget: int) -> MulticlassStream:
+def _multiclass_state(y: np.ndarray, pred: np.ndarray, k: int, scores, weight, probabilities: bool):
+    """The kernel's MulticlassState of a batch without its exact one-vs-rest tables.
+
+    Confusion, top-k rank histogram and log-loss sum are the kernel's own formulas
+    (kernels/multiclass.multiclass_update), so they merge to the in-memory numbers exactly.
+    """
+    from evalml_cli.kernels import multiclass as mk
+
+    st = mk.multiclass_update(y, pred, k, weight=weight)
+    if scores is None:
+        return st
+    w = None if weight is None else np.asarray(weight, dtype=np.float64)
+    rank_hist = np.bincount(mk.true_class_rank(y, scores), weights=w, minlength=k).astype(np.float64)
+    nll = None
+    if probabilities:
+        p_true = np.clip(scores[np.arange(y.shape[0]), y], _EPS, 1.0 - _EPS)
+        losses = -np.log(p_true)
+        nll = float(losses.sum() if w is None else losses @ w)
+    return dataclasses.replace(st, rank_hist=rank_hist, nll_sum=nll)
+
+
+def multiclass_update(plan: B.Plan, table, first_row: int, opts: dict, *, row_budget: int,
+                      budget: int) -> MulticlassStream:
     from evalml_cli import evaluate
     from evalml_cli.kernels import multiclass as mk
+    from evalml_cli.kernels.ranking import ranking_update
 
     data = B.validate(plan, table, first_row)
     k = len(plan.classes) if plan.classes else len(data.classes)
     scores, prob, worst = evaluate.prepare_scores(data.scores, opts.get("normalize_scores"))
     pred = data.pred if data.pred is not None else mk.predict_argmax(scores)
     st = MulticlassStream(n=int(data.y.shape[0]), n_dropped=data.n_dropped, warnings=[list(data.warnings)])
-    st.state = mk.multiclass_update(data.y, pred, k, scores=scores, weight=data.weight, probabilities=prob)
+    y = np.asarray(data.y, dtype=np.int64)
+    if scores is not None:
+        scores = np.asarray(scores, dtype=np.float64)
+    st.state = _multiclass_state(y, np.asarray(pred, dtype=np.int64), k, scores, data.weight, prob)
     st.probabilities = prob if scores is not None else False
     st.worst = worst
     if scores is not None:
+        st.ovr = tuple(ranking_update(None, y == c, scores[:, c], data.weight, budget=budget) for c in range(k))
         if st.n <= row_budget:
             st.rows, st.kept = [(data.y, scores, data.weight)], st.n
         else:
@@ -407,11 +445,46 @@ def multiclass_finish(plan: B.Plan, st: MulticlassStream, opts: dict, row_budget
                 ovo.set(name, np.nan, why)
     data = dataclasses.replace(meta, weight=np.empty(0) if meta.weight is not None else None,
                                n_dropped=st.n_dropped, classes=list(plan.classes))
+    state = st.state
+    if st.ovr is not None:
+        ovr, bound = _ovr_binary_states(st.ovr)
+        state = dataclasses.replace(state, ovr=ovr)
+        if bound is not None:
+            warnings.append(f"roc_auc_ovr_* and per-class roc_auc come from binned ranking states (more distinct "
+                            f"scores than the budget of {st.ovr[0].budget:,} bins): per-class roc_auc_error_bound "
+                            + (f"up to {bound:.3g}" if math.isfinite(bound) else
+                               "undefined (a weight is negative or a binned class lacks rows in or outside it)"))
     with np.errstate(all="ignore"):
-        return evaluate.multiclass_report(st.state, data, n=st.n, ovo=ovo, probabilities=st.probabilities,
+        return evaluate.multiclass_report(state, data, n=st.n, ovo=ovo, probabilities=st.probabilities,
                                           warnings=warnings, top_k=opts.get("top_k"), normalize=opts.get("normalize"),
                                           normalize_scores=opts.get("normalize_scores"),
                                           show_classes=opts.get("show_classes", 20))
+
+
+def _ovr_binary_states(ovr: tuple) -> tuple[tuple, float | None]:
+    """The per-class BinaryStates the report builder reads, and the worst per-class AUC bound.
+
+    An exact RankingState is its BinaryState (the in-memory table). A binned one becomes the
+    BinaryState whose distinct scores are the bins' lower edges: each bin one tie, so its AUC is
+    the binned state's (kernels/ranking.roc_auc). The bound (None when every class is exact) is
+    the largest finite ``roc_auc_error_bound`` of the binned classes (ranking_compute).
+    """
+    from evalml_cli.kernels.binary import BinaryState
+    from evalml_cli.kernels.ranking import ranking_compute, to_binary_state
+
+    if all(r.exact for r in ovr):
+        return tuple(to_binary_state(r) for r in ovr), None
+    out, bounds = [], []
+    for r in ovr:
+        if r.exact:
+            out.append(to_binary_state(r))
+            continue
+        out.append(BinaryState(r.edges, r.pos, r.neg, r.n, r.weighted))
+        with np.errstate(all="ignore"):
+            b = ranking_compute(r).values.get("roc_auc_error_bound")
+        if b is not None and math.isfinite(b):
+            bounds.append(b)
+    return tuple(out), max(bounds, default=math.nan)
 
 
 # --------------------------------------------------------------------------------------------
@@ -560,7 +633,8 @@ class StreamTask:
         if self.kind == "binary":
             return binary_update(self.plan, table, first_row, self.opts["threshold"], budget=self.limits.budget)
         if self.kind == "multiclass":
-            return multiclass_update(self.plan, table, first_row, self.opts, row_budget=self.limits.row_budget)
+            return multiclass_update(self.plan, table, first_row, self.opts, row_budget=self.limits.row_budget,
+                                     budget=self.limits.budget)
         if self.kind == "regression":
             return regression_update(self.plan, table, first_row, self.limits.row_budget)
         return density_update(self.plan, table, first_row)
