@@ -78,13 +78,19 @@ def binary_update(y: np.ndarray, score: np.ndarray, weight: np.ndarray | None = 
         _sort_halves(both, k)
         order = np.argsort(both, kind="stable")
         s = both[order]
+        brk = s[1:] != s[:-1]
+        if brk.all():  # every score distinct (continuous scores): one row per entry
+            del brk
+            # Reuse the two n-element buffers no longer needed (no fresh 8n-byte allocations,
+            # whose page faults cost as much as the arithmetic): pos in ``both``, neg in ``order``.
+            pos = both
+            np.less(order, k, out=pos)
+            neg = order.view(np.float64)
+            np.subtract(1.0, pos, out=neg)
+            return BinaryState(s, pos, neg, n, False)
         del both
         is_pos = order < k
         del order
-        brk = s[1:] != s[:-1]
-        if brk.all():  # every score distinct (continuous scores): one row per entry
-            pos = is_pos.astype(np.float64)
-            return BinaryState(s, pos, 1.0 - pos, n, False)
         starts = np.flatnonzero(np.r_[True, brk])
         del brk
         pos = np.add.reduceat(is_pos.astype(np.float64), starts)
@@ -274,17 +280,28 @@ def _ranking_metrics_counts(state: BinaryState) -> MetricSet:
         ms.set("roc_auc", np.nan, "needs rows of both classes (only one class present)")
     if p_total > 0:
         at = np.flatnonzero(pos)  # levels with positives
-        tps = p_total - cp[at] + pos[at]
-        fps = n_total - cn[at] + neg[at]
-        del cp, cn  # free 2 × 8 bytes per level before the next arrays (peak memory at 10M rows)
-        tps /= tps + fps
+        # In place, same operations in the same order: (P − C_at) + pos_at, (N − D_at) + neg_at.
+        tps = cp[at]
+        np.subtract(p_total, tps, out=tps)
+        tps += pos[at]
+        fps = cn[at]
+        np.subtract(n_total, fps, out=fps)
+        fps += neg[at]
+        fps += tps
+        tps /= fps
         del fps
         # The sum runs over every level from the highest score down (zeros where no positive),
         # as in the general path, so the rounding — and the reported number — is the same.
-        precision = np.zeros(pos.shape[0])
-        precision[pos.shape[0] - 1 - at] = tps
+        # The cumulative sums are no longer needed: their buffers hold the reversed positives
+        # and the precisions (no fresh 8-byte-per-level allocations).
+        m = pos.shape[0]
+        precision = cn
+        precision.fill(0.0)
+        precision[m - 1 - at] = tps
         del tps, at
-        ms.set("average_precision", float(np.ascontiguousarray(pos[::-1]) @ precision) / p_total)
+        rev = cp
+        np.copyto(rev, pos[::-1])
+        ms.set("average_precision", float(rev @ precision) / p_total)
     else:
         ms.set("average_precision", np.nan, "no positive rows")
     return ms
@@ -313,11 +330,21 @@ def probability_metrics(state: BinaryState) -> MetricSet:
         ms.set("log_loss", np.nan, "total weight is not positive")
         ms.set("brier", np.nan, "total weight is not positive")
         return ms
-    p = np.clip(state.scores, _EPS, 1.0 - _EPS)
-    loss = pos @ -np.log(p) + neg @ -np.log1p(-p)
-    ms.set("log_loss", float(loss) / total)
+    # Two scratch buffers, every step in place (the same operations as
+    # ``pos @ -log(p) + neg @ -log1p(-p)`` and ``pos @ (1 − s)² + neg @ s²``).
     s = state.scores
-    ms.set("brier", float(pos @ np.square(1.0 - s) + neg @ np.square(s)) / total)
+    p = np.clip(s, _EPS, 1.0 - _EPS)
+    t = np.log(p)
+    np.negative(t, out=t)
+    np.negative(p, out=p)
+    np.log1p(p, out=p)
+    np.negative(p, out=p)
+    loss = pos @ t + neg @ p
+    ms.set("log_loss", float(loss) / total)
+    np.subtract(1.0, s, out=t)
+    np.square(t, out=t)
+    np.square(s, out=p)
+    ms.set("brier", float(pos @ t + neg @ p) / total)
     return ms
 
 
