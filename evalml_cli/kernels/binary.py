@@ -78,9 +78,7 @@ def binary_update(y: np.ndarray, score: np.ndarray, weight: np.ndarray | None = 
         _sort_halves(both, k)
         order = np.argsort(both, kind="stable")
         s = both[order]
-        brk = s[1:] != s[:-1]
-        if brk.all():  # every score distinct (continuous scores): one row per entry
-            del brk
+        if _all_distinct(s):  # every score distinct (continuous scores): one row per entry
             # Reuse the two n-element buffers no longer needed (no fresh 8n-byte allocations,
             # whose page faults cost as much as the arithmetic): pos in ``both``, neg in ``order``.
             pos = both
@@ -91,6 +89,7 @@ def binary_update(y: np.ndarray, score: np.ndarray, weight: np.ndarray | None = 
         del both
         is_pos = order < k
         del order
+        brk = s[1:] != s[:-1]
         starts = np.flatnonzero(np.r_[True, brk])
         del brk
         pos = np.add.reduceat(is_pos.astype(np.float64), starts)
@@ -105,6 +104,16 @@ def binary_update(y: np.ndarray, score: np.ndarray, weight: np.ndarray | None = 
         pos = np.add.reduceat(np.where(ys, ws, 0.0), starts)
         neg = np.add.reduceat(np.where(ys, 0.0, ws), starts)
     return BinaryState(s[starts], pos, neg, n, weight is not None)
+
+
+def _all_distinct(s: np.ndarray, block: int = 1 << 18) -> bool:
+    """Whether the sorted ``s`` has no two equal neighbours, in blocks (no n-element mask)."""
+    last = s.shape[0] - 1
+    for i in range(0, last, block):
+        j = min(i + block, last)
+        if not (s[i + 1 : j + 1] != s[i:j]).all():
+            return False
+    return True
 
 
 def _sort_halves(a: np.ndarray, k: int) -> None:
@@ -281,23 +290,29 @@ def _ranking_metrics_counts(state: BinaryState) -> MetricSet:
     if p_total > 0:
         at = np.flatnonzero(pos)  # levels with positives
         # In place, same operations in the same order: (P − C_at) + pos_at, (N − D_at) + neg_at.
+        # Once gathered, the cumulative sums are no longer needed: their buffers serve as
+        # scratch, then hold the precisions and the reversed positives (no fresh 8-byte-per-level
+        # allocations: their page faults cost as much as the arithmetic, and the peak is lower).
+        na = at.shape[0]
         tps = cp[at]
         np.subtract(p_total, tps, out=tps)
-        tps += pos[at]
+        scratch = cp[:na]
+        np.take(pos, at, out=scratch, mode="clip")  # valid indices; "clip" writes out unbuffered
+        tps += scratch
         fps = cn[at]
         np.subtract(n_total, fps, out=fps)
-        fps += neg[at]
+        np.take(neg, at, out=scratch, mode="clip")
+        fps += scratch
         fps += tps
         tps /= fps
-        del fps
+        del fps, scratch
         # The sum runs over every level from the highest score down (zeros where no positive),
         # as in the general path, so the rounding — and the reported number — is the same.
-        # The cumulative sums are no longer needed: their buffers hold the reversed positives
-        # and the precisions (no fresh 8-byte-per-level allocations).
         m = pos.shape[0]
         precision = cn
         precision.fill(0.0)
-        precision[m - 1 - at] = tps
+        np.subtract(m - 1, at, out=at)
+        precision[at] = tps
         del tps, at
         rev = cp
         np.copyto(rev, pos[::-1])
