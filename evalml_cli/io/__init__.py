@@ -390,6 +390,10 @@ class TableSource:
             raise
         except (pa.ArrowException, OSError, EOFError) as exc:
             raise EvalmlError(f"cannot read {self.display}: {first_line(exc)}") from None
+        # Arrow's allocator keeps the pages of the reader's scratch buffers (decompressed pages,
+        # CSV blocks: ~2× the columns read); hand them back before the arrays are computed,
+        # or they count in the peak memory of the whole run.
+        pa.default_memory_pool().release_unused()
         if table.num_rows == 0:
             raise EvalmlError(f"{self.display} has no data rows", hint="expected a header row and data rows")
         return table
