@@ -280,8 +280,9 @@ def _ranking_metrics_counts(state: BinaryState) -> MetricSet:
         return ms
     cp = np.cumsum(pos)
     p_total = float(cp[-1])
-    cn = np.cumsum(neg)
-    n_total = float(cn[-1])
+    # Exact: integer counts below 2^53 sum to the same number in any order (this is cumsum's
+    # last element), and the n-element cumulative sum of the negatives waits until needed.
+    n_total = float(neg.sum())
     if p_total > 0 and n_total > 0:
         num = p_total * n_total - float(neg @ cp) + 0.5 * float(neg @ pos)
         ms.set("roc_auc", num / p_total / n_total)
@@ -289,23 +290,24 @@ def _ranking_metrics_counts(state: BinaryState) -> MetricSet:
         ms.set("roc_auc", np.nan, "needs rows of both classes (only one class present)")
     if p_total > 0:
         at = np.flatnonzero(pos)  # levels with positives
-        # In place, same operations in the same order: (P − C_at) + pos_at, (N − D_at) + neg_at.
-        # Once gathered, the cumulative sums are no longer needed: their buffers serve as
-        # scratch, then hold the precisions and the reversed positives (no fresh 8-byte-per-level
-        # allocations: their page faults cost as much as the arithmetic, and the peak is lower).
+        # Same operations in the same order, in place: (P − C_at) + pos_at, (N − D_at) + neg_at.
+        # One n-element buffer serves in turn as C, as scratch, as D = cumsum(neg) and as the
+        # precisions: no fresh 8-byte-per-level allocations (their page faults cost as much
+        # as the arithmetic) and a lower peak.
         na = at.shape[0]
         tps = cp[at]
         np.subtract(p_total, tps, out=tps)
-        scratch = cp[:na]
-        np.take(pos, at, out=scratch, mode="clip")  # valid indices; "clip" writes out unbuffered
-        tps += scratch
+        np.take(pos, at, out=cp[:na], mode="clip")  # valid indices; "clip" writes out unbuffered
+        tps += cp[:na]
+        cn = np.cumsum(neg, out=cp)
+        del cp
         fps = cn[at]
         np.subtract(n_total, fps, out=fps)
-        np.take(neg, at, out=scratch, mode="clip")
-        fps += scratch
+        np.take(neg, at, out=cn[:na], mode="clip")
+        fps += cn[:na]
         fps += tps
         tps /= fps
-        del fps, scratch
+        del fps
         # The sum runs over every level from the highest score down (zeros where no positive),
         # as in the general path, so the rounding — and the reported number — is the same.
         m = pos.shape[0]
@@ -314,9 +316,7 @@ def _ranking_metrics_counts(state: BinaryState) -> MetricSet:
         np.subtract(m - 1, at, out=at)
         precision[at] = tps
         del tps, at
-        rev = cp
-        np.copyto(rev, pos[::-1])
-        ms.set("average_precision", float(rev @ precision) / p_total)
+        ms.set("average_precision", float(np.ascontiguousarray(pos[::-1]) @ precision) / p_total)
     else:
         ms.set("average_precision", np.nan, "no positive rows")
     return ms
