@@ -289,7 +289,8 @@ def _ranking_metrics_counts(state: BinaryState) -> MetricSet:
     else:
         ms.set("roc_auc", np.nan, "needs rows of both classes (only one class present)")
     if p_total > 0:
-        at = np.flatnonzero(pos)  # levels with positives
+        # Levels with positives; nonzero of a bool mask is branch-free, ~5x faster than on floats.
+        at = np.flatnonzero(pos != 0)
         # Same operations in the same order, in place: (P − C_at) + pos_at, (N − D_at) + neg_at.
         # One n-element buffer serves in turn as C, as scratch, as D = cumsum(neg) and as the
         # precisions: no fresh 8-byte-per-level allocations (their page faults cost as much
