@@ -186,3 +186,25 @@ def test_one_class_against_the_rest(tmp_path, invoke):
     assert report["task"] == "binary"
     assert report["metrics"]["roc_auc"] == pytest.approx(roc_auc_score(y == 0, p[:, 0]))
     assert any("against the rest" in w for w in report["warnings"])
+
+
+@pytest.mark.parametrize("typ", [pa.int8(), pa.uint8(), pa.int16(), pa.int32(), pa.int64(), pa.uint64(), pa.bool_()])
+@pytest.mark.parametrize("values", [[0, 1], [1], [0], [5, 6], [-2, -1], [0, 1, 2], [3, 9]])
+def test_encode_labels_integer_fast_path_codes_and_labels(typ, values):
+    from evalml_cli.io import encode_labels
+
+    if typ == pa.bool_() and not set(values) <= {0, 1}:
+        return
+    if pa.types.is_unsigned_integer(typ) and min(values) < 0:
+        return
+    rng = np.random.default_rng(0)
+    v = rng.choice(values, 40)
+    v[: len(values)] = values
+    arr = pa.array([bool(x) for x in v] if typ == pa.bool_() else v.tolist(), typ)
+    table = pa.table({"y": pa.chunked_array([arr.slice(0, 15), arr.slice(15)])})
+    codes, labels = encode_labels(table, "y")
+    uniq = sorted(set(v.tolist()))
+    assert codes.dtype == np.int64
+    assert labels == ([bool(x) for x in uniq] if typ == pa.bool_() else uniq)
+    assert [type(x) for x in labels] == [bool if typ == pa.bool_() else int] * len(uniq)
+    assert codes.tolist() == [uniq.index(x) for x in v.tolist()]

@@ -390,6 +390,10 @@ class TableSource:
             raise
         except (pa.ArrowException, OSError, EOFError) as exc:
             raise EvalmlError(f"cannot read {self.display}: {first_line(exc)}") from None
+        # Arrow's allocator keeps the pages of the reader's scratch buffers (decompressed pages,
+        # CSV blocks: ~2× the columns read); hand them back before the arrays are computed,
+        # or they count in the peak memory of the whole run.
+        pa.default_memory_pool().release_unused()
         if table.num_rows == 0:
             raise EvalmlError(f"{self.display} has no data rows", hint="expected a header row and data rows")
         return table
@@ -621,8 +625,18 @@ def encode_labels(table: pa.Table, name: str, warnings: list[str] | None = None,
     is_bool = pa.types.is_boolean(col.type)
     if (is_bool or pa.types.is_integer(col.type)) and col.null_count == 0 and len(col):
         # Integer labels without nulls (the common 0/1 file): no NaN possible, no float copy.
-        offsets = to_numpy(col, np.int64)
-        lo, hi = int(offsets.min()), int(offsets.max())
+        # min/max on the column's own type (a view of the Arrow buffer for one chunk), so that
+        # the common two-valued target (0/1, True/False) takes one int64 conversion and no bincount.
+        raw = to_numpy(col, np.uint8 if is_bool else _NUMPY_TYPES[col.type])
+        lo, hi = int(raw.min()), int(raw.max())
+        if hi - lo <= 1:  # both extremes are present: codes are the offsets from the minimum
+            codes = raw.astype(np.int64)
+            if lo != 0:
+                codes -= lo
+            uniq = list(range(lo, hi + 1))
+            return codes, [bool(v) for v in uniq] if is_bool else uniq
+        offsets = raw.astype(np.int64)
+        del raw
         if hi - lo < 1_000_000:
             if lo != 0:
                 offsets = offsets - lo

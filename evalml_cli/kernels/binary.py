@@ -78,13 +78,18 @@ def binary_update(y: np.ndarray, score: np.ndarray, weight: np.ndarray | None = 
         _sort_halves(both, k)
         order = np.argsort(both, kind="stable")
         s = both[order]
+        if _all_distinct(s):  # every score distinct (continuous scores): one row per entry
+            # Reuse the two n-element buffers no longer needed (no fresh 8n-byte allocations,
+            # whose page faults cost as much as the arithmetic): pos in ``both``, neg in ``order``.
+            pos = both
+            np.less(order, k, out=pos)
+            neg = order.view(np.float64)
+            np.subtract(1.0, pos, out=neg)
+            return BinaryState(s, pos, neg, n, False)
         del both
         is_pos = order < k
         del order
         brk = s[1:] != s[:-1]
-        if brk.all():  # every score distinct (continuous scores): one row per entry
-            pos = is_pos.astype(np.float64)
-            return BinaryState(s, pos, 1.0 - pos, n, False)
         starts = np.flatnonzero(np.r_[True, brk])
         del brk
         pos = np.add.reduceat(is_pos.astype(np.float64), starts)
@@ -99,6 +104,16 @@ def binary_update(y: np.ndarray, score: np.ndarray, weight: np.ndarray | None = 
         pos = np.add.reduceat(np.where(ys, ws, 0.0), starts)
         neg = np.add.reduceat(np.where(ys, 0.0, ws), starts)
     return BinaryState(s[starts], pos, neg, n, weight is not None)
+
+
+def _all_distinct(s: np.ndarray, block: int = 1 << 18) -> bool:
+    """Whether the sorted ``s`` has no two equal neighbours, in blocks (no n-element mask)."""
+    last = s.shape[0] - 1
+    for i in range(0, last, block):
+        j = min(i + block, last)
+        if not (s[i + 1 : j + 1] != s[i:j]).all():
+            return False
+    return True
 
 
 def _sort_halves(a: np.ndarray, k: int) -> None:
@@ -265,24 +280,42 @@ def _ranking_metrics_counts(state: BinaryState) -> MetricSet:
         return ms
     cp = np.cumsum(pos)
     p_total = float(cp[-1])
-    cn = np.cumsum(neg)
-    n_total = float(cn[-1])
+    # Exact: integer counts below 2^53 sum to the same number in any order (this is cumsum's
+    # last element), and the n-element cumulative sum of the negatives waits until needed.
+    n_total = float(neg.sum())
     if p_total > 0 and n_total > 0:
         num = p_total * n_total - float(neg @ cp) + 0.5 * float(neg @ pos)
         ms.set("roc_auc", num / p_total / n_total)
     else:
         ms.set("roc_auc", np.nan, "needs rows of both classes (only one class present)")
     if p_total > 0:
-        at = np.flatnonzero(pos)  # levels with positives
-        tps = p_total - cp[at] + pos[at]
-        fps = n_total - cn[at] + neg[at]
-        del cp, cn  # free 2 × 8 bytes per level before the next arrays (peak memory at 10M rows)
-        tps /= tps + fps
+        # Levels with positives; nonzero of a bool mask is branch-free, ~5x faster than on floats.
+        at = np.flatnonzero(pos != 0)
+        # Same operations in the same order, in place: (P − C_at) + pos_at, (N − D_at) + neg_at.
+        # One n-element buffer serves in turn as C, as scratch, as D = cumsum(neg) and as the
+        # precisions: no fresh 8-byte-per-level allocations (their page faults cost as much
+        # as the arithmetic) and a lower peak.
+        na = at.shape[0]
+        tps = cp[at]
+        np.subtract(p_total, tps, out=tps)
+        np.take(pos, at, out=cp[:na], mode="clip")  # valid indices; "clip" writes out unbuffered
+        tps += cp[:na]
+        cn = np.cumsum(neg, out=cp)
+        del cp
+        fps = cn[at]
+        np.subtract(n_total, fps, out=fps)
+        np.take(neg, at, out=cn[:na], mode="clip")
+        fps += cn[:na]
+        fps += tps
+        tps /= fps
         del fps
         # The sum runs over every level from the highest score down (zeros where no positive),
         # as in the general path, so the rounding — and the reported number — is the same.
-        precision = np.zeros(pos.shape[0])
-        precision[pos.shape[0] - 1 - at] = tps
+        m = pos.shape[0]
+        precision = cn
+        precision.fill(0.0)
+        np.subtract(m - 1, at, out=at)
+        precision[at] = tps
         del tps, at
         ms.set("average_precision", float(np.ascontiguousarray(pos[::-1]) @ precision) / p_total)
     else:
@@ -313,11 +346,21 @@ def probability_metrics(state: BinaryState) -> MetricSet:
         ms.set("log_loss", np.nan, "total weight is not positive")
         ms.set("brier", np.nan, "total weight is not positive")
         return ms
-    p = np.clip(state.scores, _EPS, 1.0 - _EPS)
-    loss = pos @ -np.log(p) + neg @ -np.log1p(-p)
-    ms.set("log_loss", float(loss) / total)
+    # Two scratch buffers, every step in place (the same operations as
+    # ``pos @ -log(p) + neg @ -log1p(-p)`` and ``pos @ (1 − s)² + neg @ s²``).
     s = state.scores
-    ms.set("brier", float(pos @ np.square(1.0 - s) + neg @ np.square(s)) / total)
+    p = np.clip(s, _EPS, 1.0 - _EPS)
+    t = np.log(p)
+    np.negative(t, out=t)
+    np.negative(p, out=p)
+    np.log1p(p, out=p)
+    np.negative(p, out=p)
+    loss = pos @ t + neg @ p
+    ms.set("log_loss", float(loss) / total)
+    np.subtract(1.0, s, out=t)
+    np.square(t, out=t)
+    np.square(s, out=p)
+    ms.set("brier", float(pos @ t + neg @ p) / total)
     return ms
 
 

@@ -233,3 +233,29 @@ def test_unweighted_ranking_fast_path_equals_the_general_path(counts):
     for name in ("roc_auc", "average_precision"):
         a, b = fast.values[name], general.values[name]
         assert (np.isnan(a) and np.isnan(b)) or a == pytest.approx(b, rel=1e-15, abs=0), name
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 8, 9, 17])
+def test_all_distinct_blocks_cover_every_neighbour_pair(n):
+    from evalml_cli.kernels.binary import _all_distinct
+
+    s = np.arange(n, dtype=np.float64)
+    assert _all_distinct(s, block=4)
+    for i in range(n - 1):  # a tie at any block boundary or inside a block is found
+        t = s.copy()
+        t[i + 1] = t[i]
+        assert not _all_distinct(t, block=4)
+
+
+def test_continuous_scores_state_equals_the_tied_path_and_reference():
+    rng = np.random.default_rng(3)
+    y = rng.random(5000) < 0.3
+    s = rng.random(5000)
+    st_ = binary_update(y, s)
+    order = np.argsort(s, kind="stable")
+    assert st_.scores.tolist() == s[order].tolist()
+    assert st_.pos.tolist() == y[order].astype(float).tolist()
+    assert st_.neg.tolist() == (~y[order]).astype(float).tolist()
+    s[10] = s[11]  # one tie: the grouped path
+    tied = binary_update(y, s)
+    assert tied.scores.shape[0] == 4999 and tied.pos.sum() + tied.neg.sum() == 5000
