@@ -12,7 +12,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
+
+try:
+    from typer.testing import CliRunner
+except ImportError as exc:  # the package and its test extra are not installed in this interpreter
+    raise pytest.UsageError(
+        f"{exc}: install evalml with its test extra first — pip install -e '.[test]' && python -m pytest "
+        "(the README's test command; .ci/run does the same in a fresh virtualenv)"
+    ) from None
 
 from evalml_cli.cli import app
 
