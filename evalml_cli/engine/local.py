@@ -361,27 +361,6 @@ class MulticlassStream:
                 "worst": max((w for w in (a.worst, b.worst) if w is not None), default=None)}
 
 
-def _multiclass_state(y: np.ndarray, pred: np.ndarray, k: int, scores, weight, probabilities: bool):
-    """The kernel's MulticlassState of a batch without its exact one-vs-rest tables.
-
-    Confusion, top-k rank histogram and log-loss sum are the kernel's own formulas
-    (kernels/multiclass.multiclass_update), so they merge to the in-memory numbers exactly.
-    """
-    from evalml_cli.kernels import multiclass as mk
-
-    st = mk.multiclass_update(y, pred, k, weight=weight)
-    if scores is None:
-        return st
-    w = None if weight is None else np.asarray(weight, dtype=np.float64)
-    rank_hist = np.bincount(mk.true_class_rank(y, scores), weights=w, minlength=k).astype(np.float64)
-    nll = None
-    if probabilities:
-        p_true = np.clip(scores[np.arange(y.shape[0]), y], _EPS, 1.0 - _EPS)
-        losses = -np.log(p_true)
-        nll = float(losses.sum() if w is None else losses @ w)
-    return dataclasses.replace(st, rank_hist=rank_hist, nll_sum=nll)
-
-
 def multiclass_update(plan: B.Plan, table, first_row: int, opts: dict, *, row_budget: int,
                       budget: int) -> MulticlassStream:
     from evalml_cli import evaluate
@@ -396,7 +375,7 @@ def multiclass_update(plan: B.Plan, table, first_row: int, opts: dict, *, row_bu
     y = np.asarray(data.y, dtype=np.int64)
     if scores is not None:
         scores = np.asarray(scores, dtype=np.float64)
-    st.state = _multiclass_state(y, np.asarray(pred, dtype=np.int64), k, scores, data.weight, prob)
+    st.state = mk.multiclass_update(y, pred, k, scores, weight=data.weight, probabilities=prob, ovr=False)
     st.probabilities = prob if scores is not None else False
     st.worst = worst
     if scores is not None:

@@ -122,13 +122,18 @@ def multiclass_update(
     scores: np.ndarray | None = None,
     *, weight: np.ndarray | None = None,
     probabilities: bool = False,
+    ovr: bool = True,
 ) -> MulticlassState:
-    """Aggregate rows into a :class:`MulticlassState` (vectorized: bincounts, no row loop)."""
+    """Aggregate rows into a :class:`MulticlassState` (vectorized: bincounts, no row loop).
+
+    ``ovr=False`` leaves out the exact one-vs-rest tables (the streaming engine keeps bounded
+    ranking states per class instead)."""
     y = np.asarray(y, dtype=np.int64)
     pred = np.asarray(pred, dtype=np.int64)
     w = None if weight is None else np.asarray(weight, dtype=np.float64)
     confusion = np.bincount(y * k + pred, weights=w, minlength=k * k).astype(np.float64).reshape(k, k)
-    rank_hist = nll = ovr = None
+    rank_hist = nll = None
+    want_ovr, ovr = ovr, None
     if scores is not None:
         scores = np.asarray(scores, dtype=np.float64)
         rank_hist = np.bincount(true_class_rank(y, scores), weights=w, minlength=k).astype(np.float64)
@@ -136,7 +141,8 @@ def multiclass_update(
             p_true = np.clip(scores[np.arange(y.shape[0]), y], _EPS, 1.0 - _EPS)
             losses = -np.log(p_true)
             nll = float(losses.sum() if w is None else losses @ w)
-        ovr = tuple(binary_update(y == c, scores[:, c], w) for c in range(k))
+        if want_ovr:
+            ovr = tuple(binary_update(y == c, scores[:, c], w) for c in range(k))
     return MulticlassState(confusion, int(y.shape[0]), rank_hist, nll, ovr)
 
 

@@ -184,3 +184,18 @@ def test_thousand_classes_is_fast():
     assert time.perf_counter() - start < 30
     assert len(res.per_class) == k and math.isnan(o.values["roc_auc_ovo_macro"])
     assert "at most 100 classes" in o.reasons["roc_auc_ovo_macro"]
+
+
+def test_update_without_ovr_tables_keeps_every_other_statistic():
+    from evalml_cli.kernels.multiclass import multiclass_update
+
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 3, 200)
+    scores = rng.dirichlet(np.ones(3), 200)
+    w = rng.uniform(0.5, 2.0, 200)
+    full = multiclass_update(y, scores.argmax(1), 3, scores, weight=w, probabilities=True)
+    lean = multiclass_update(y, scores.argmax(1), 3, scores, weight=w, probabilities=True, ovr=False)
+    assert lean.ovr is None and full.ovr is not None
+    np.testing.assert_array_equal(lean.confusion, full.confusion)
+    np.testing.assert_array_equal(lean.rank_hist, full.rank_hist)
+    assert lean.nll_sum == full.nll_sum and lean.n == full.n
