@@ -3,6 +3,7 @@ an exit code: parse gates → build report → render → write → check gates 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from enum import Enum
@@ -228,6 +229,25 @@ def fail(exc: EvalmlError) -> typer.Exit:
     return typer.Exit(2)
 
 
+@contextlib.contextmanager
+def exit_codes():
+    """The one mapping of errors to the contract's exit code 2 for a command's body: an
+    EvalmlError is its one line, MemoryError a line saying so, anything else one internal-error
+    line (the traceback only with EVALML_DEBUG=1). A failed gate (exit 1) is raised after it."""
+    try:
+        yield
+    except EvalmlError as exc:
+        raise fail(exc) from None
+    except MemoryError:
+        _err("evalml: error: out of memory reading the input (select fewer columns or a smaller file)")
+        raise typer.Exit(2) from None
+    except Exception as exc:  # noqa: BLE001 - a bug must still be one line and exit 2, never a traceback
+        if os.environ.get("EVALML_DEBUG"):
+            raise
+        _err(internal_error_line(exc))
+        raise typer.Exit(2) from None
+
+
 def use_color() -> bool:
     """Colour only on a terminal, and never with NO_COLOR or TERM=dumb."""
     return (sys.stdout is not None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
@@ -285,7 +305,7 @@ def run(
     from evalml_cli.render import render_text
 
     side_outputs = {k: v for k, v in (side_outputs or {}).items() if v is not None}
-    try:
+    with exit_codes():
         reqs = gates.parse_all(requires, known, per_class, **(gate_scopes or {}))
         limits = ci.parse_limits(max_drop, max_rise, tasks)
         to_stdout = [opt for opt, p in side_outputs.items() if p == "-"]
@@ -323,16 +343,6 @@ def run(
             text = (_table_for_stdout(report, render_text) if kind == "table"
                     else render_text(report, kind, outcomes=outcomes, classname=classname))
             _stdout(text)
-    except EvalmlError as exc:
-        raise fail(exc) from None
-    except MemoryError:
-        _err("evalml: error: out of memory reading the input (select fewer columns or a smaller file)")
-        raise typer.Exit(2) from None
-    except Exception as exc:  # noqa: BLE001 - a bug must still be one line and exit 2, never a traceback
-        if os.environ.get("EVALML_DEBUG"):
-            raise
-        _err(internal_error_line(exc))
-        raise typer.Exit(2) from None
     for line in failures:
         _err(line)
     if failures:

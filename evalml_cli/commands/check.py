@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from evalml_cli.commands._common import (
-    BaselineOpt, FormatOpt, MaxDropOpt, MaxRiseOpt, OutputOpt, QuietOpt, SummaryOpt, _err, _stdout, fail,
+    BaselineOpt, FormatOpt, MaxDropOpt, MaxRiseOpt, OutputOpt, QuietOpt, SummaryOpt, _err, _stdout, exit_codes,
     resolve_format,
 )  # fmt: skip
 
@@ -44,7 +44,7 @@ def check(
     from evalml_cli.errors import EvalmlError
     from evalml_cli.io.output import check_destinations, write_all
 
-    try:
+    with exit_codes():
         if update_baseline and (baseline is not None or max_drop or max_rise):
             raise EvalmlError("--update-baseline writes the baselines; it takes no --baseline, --max-drop or --max-rise")
         conf = cfg.load_config(config)
@@ -82,20 +82,6 @@ def check(
                 _err(f"evalml: wrote {kind} report to {output}")
         if output == "-" or (output is None and not quiet):
             _stdout(text)
-    except EvalmlError as exc:
-        raise fail(exc) from None
-    except MemoryError:
-        _err("evalml: error: out of memory reading the input (select fewer columns or a smaller file)")
-        raise typer.Exit(2) from None
-    except Exception as exc:  # noqa: BLE001 - a bug must still be one line and exit 2, never a traceback
-        import os
-
-        if os.environ.get("EVALML_DEBUG"):
-            raise
-        from evalml_cli.errors import internal_error_line
-
-        _err(internal_error_line(exc))
-        raise typer.Exit(2) from None
     failures = [f"FAILED {r.name}: {o.expression}: {o.reason}" for r in results for o in r.outcomes if not o.passed]
     for line in failures:
         _err(line)
