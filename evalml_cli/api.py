@@ -396,37 +396,10 @@ def density(
     return _with_ci(evaluate_regression.density(data_), data_, opts)
 
 
-def compare(
-    data: Any,
-    data2: Any = None,
-    *,
-    target: str | None = None,
-    score: list[str] | str | None = None,
-    pred: list[str] | str | None = None,
-    id: str | None = None,  # noqa: A002 - the CLI's --id
-    task: str | None = None,
-    weight: str | None = None,
-    pos_label: str | None = None,
-    threshold: float = 0.5,
-    classes: str | None = None,
-    sep: str | None = None,
-    decimal: str | None = None,
-    ci: float | None = None,
-    ci_method: str = "auto",
-    bootstrap: int = 1000,
-    seed: int = 0,
-    bootstrap_kind: str = "percentile",
-    by: str | None = None,
-    gap: str | None = None,
-    curves: tuple[str, ...] = (),
-) -> Report:
-    """Two models on the same rows, as ``evalml compare``: each model's metrics and, per
-    metric, delta = second − first with a paired interval and p-value (see
-    :mod:`evalml_cli.evaluate_compare`)."""
-    options = dict(locals())
-    from evalml_cli.evaluate_compare import compare as _compare
-
-    return _compare(options.pop("data"), options.pop("data2"), **options)
+# ``evalml compare``: two models on the same rows — each model's metrics and, per metric,
+# delta = second − first with a paired interval and p-value. Its signature (the CLI's options
+# as keywords) lives once, in evalml_cli/evaluate_compare.py.
+from evalml_cli.evaluate_compare import compare  # noqa: E402
 
 
 def _with_ci(report: Report, data: Any, opts: dict[str, Any], **ctx: Any) -> Report:
