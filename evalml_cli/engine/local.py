@@ -380,15 +380,20 @@ def multiclass_update(plan: B.Plan, table, first_row: int, opts: dict, *, row_bu
     st.worst = worst
     if scores is not None:
         st.ovr = tuple(ranking_update(None, y == c, scores[:, c], data.weight, budget=budget) for c in range(k))
-        if st.n <= row_budget:
-            st.rows, st.kept = [(data.y, scores, data.weight)], st.n
-        else:
-            st.overflow = True
+        _keep_rows(st, (data.y, scores, data.weight), row_budget)
     return st
 
 
 def multiclass_merge(a: MulticlassStream, b: MulticlassStream, row_budget: int) -> MulticlassStream:
     return _within_budget(merge_states(a, b), row_budget)
+
+
+def _keep_rows(st, rows: tuple, row_budget: int) -> None:
+    """Keep a batch's rows for what needs all rows (OvO AUC, the median) while within budget."""
+    if st.n <= row_budget:
+        st.rows, st.kept = [rows], st.n
+    else:
+        st.overflow = True
 
 
 def _within_budget(st, row_budget: int):
@@ -510,10 +515,7 @@ def regression_update(plan: B.Plan, table, first_row: int, row_budget: int) -> R
         st.bv = bias_variance_update(None, data.y, data.preds, data.weight)
     if data.weight is not None:
         st.n_negative_w = int(np.count_nonzero(data.weight < 0))
-    if st.n <= row_budget:
-        st.rows, st.kept = [(data.y, mean_pred, data.weight)], st.n
-    else:
-        st.overflow = True
+    _keep_rows(st, (data.y, mean_pred, data.weight), row_budget)
     return st
 
 
