@@ -200,7 +200,8 @@ def classify(
         if bins is not None:
             report = ec.calibration_metrics(report, data_, bins, state=state)
         if curves:
-            report = replace(report, curves=ec.curves_block(data_, curves, bins=bins or 15, keep=[chosen]))
+            report = replace(report, curves=ec.curves_block(data_, curves, bins=bins or 15, keep=[chosen],
+                                                                  state=state))
         ignored = [name for name, given in (("--top-k", top_k is not None), ("--normalize", normalize is not None),
                                             ("--normalize-scores", normalize_scores is not None),
                                             ("--show-classes", show_classes != 20)) if given]

@@ -114,12 +114,14 @@ def multiclass_curve(y: np.ndarray, scores: np.ndarray, weight: np.ndarray | Non
     return kc.Curve(kind, {name: np.concatenate([p[name] for p in parts]) for name in parts[0]})
 
 
-def curve_of(data, kind: str, **options) -> kc.Curve:
-    """The curve of validated classification data (``io.BinaryData`` or ``io.MulticlassData``)."""
+def curve_of(data, kind: str, *, state: BinaryState | None = None, **options) -> kc.Curve:
+    """The curve of validated classification data (``io.BinaryData`` or ``io.MulticlassData``);
+    ``state``: the binary data's BinaryState when the caller has it (no second sort)."""
     if kind not in CURVE_KINDS:
         raise EvalmlError(f"unknown curve kind {kind!r}", hint=f"use one of {', '.join(CURVE_KINDS)}")
     if hasattr(data, "score"):
-        return binary_curve(binary_update(data.y, data.score, data.weight), kind, **options)
+        st = state if state is not None else binary_update(data.y, data.score, data.weight)
+        return binary_curve(st, kind, **options)
     if data.scores is None:
         raise EvalmlError("a multiclass curve needs one score column per class", hint="pass --score 'p_*'")
     return multiclass_curve(data.y, data.scores, data.weight, list(data.classes), kind=kind, **options)
@@ -141,15 +143,19 @@ def _probabilities(data) -> bool:
     return scores is not None and scores.size > 0 and float(scores.min()) >= 0.0 and float(scores.max()) <= 1.0
 
 
-def curves_block(data, kinds, *, bins: str | int = 15, keep: list[float | None] = ()) -> dict[str, ReportCurve]:
-    """Curves for figures (``--plot``, ``--format html``), each down-sampled to PLOT_POINTS."""
+def curves_block(data, kinds, *, bins: str | int = 15, keep: list[float | None] = (),
+                 state: BinaryState | None = None) -> dict[str, ReportCurve]:
+    """Curves for figures (``--plot``, ``--format html``), each down-sampled to PLOT_POINTS;
+    binary curves share one BinaryState (``state``, or one built here)."""
+    if hasattr(data, "score") and state is None and kinds:
+        state = binary_update(data.y, data.score, data.weight)
     out = {}
     for kind in kinds:
         if kind == "calibration" and not _probabilities(data):
             continue
         if kind in CURVE_KINDS and (hasattr(data, "score") or data.scores is not None):
-            out[kind] = to_report_curve(curve_of(data, kind, points=PLOT_POINTS, bins=bins,
-                                                 **({"keep": keep} if hasattr(data, "score") else {})))
+            extra = {"keep": keep, "state": state} if hasattr(data, "score") else {}
+            out[kind] = to_report_curve(curve_of(data, kind, points=PLOT_POINTS, bins=bins, **extra))
     return out
 
 
