@@ -11,7 +11,8 @@ from evalml_cli.report import Report, metrics_from
 def suspicious_scores(distinct: "np.ndarray", threshold: float, roc_auc: float | None) -> list[str]:
     """Warnings about scores that look like a mistake; each only when its condition holds.
 
-    ``distinct`` is the sorted array of distinct scores. Percentages: every score in [0, 100]
+    ``distinct`` is the sorted array of distinct scores, or the lowest, NaN and the highest
+    (:meth:`BinaryState.score_preview`) when there are more than two. Percentages: every score in [0, 100]
     and some > 1. Logits: some score outside [0, 1] (and not percentages) with the default
     threshold 0.5. Hard predictions: the only values are 0 and 1. A swapped label: roc_auc < 0.5.
 
@@ -74,7 +75,8 @@ def binary_report(state, data: io.BinaryData, threshold: float, *, n: int, n_pos
     if ms is None:
         ms = binary_compute(state, threshold)
     values, warnings = metrics_from(ms, metrics.count_names(metrics.BINARY) if not weighted else frozenset())
-    warnings += suspicious_scores(state.scores if extremes is None else extremes, threshold, values.get("roc_auc"))
+    warnings += suspicious_scores(state.score_preview() if extremes is None else extremes, threshold,
+                                 values.get("roc_auc"))
     inputs = {
         "file": data.source,
         "target": data.target,

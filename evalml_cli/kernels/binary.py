@@ -14,16 +14,15 @@ gives ``roc_auc = 0.75`` and ``average_precision = 0.8333…``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from evalml_cli.kernels._result import MetricSet, pow2_scale
 
 _EPS = float(np.finfo(np.float64).eps)
+#: Rows per block where a kernel walks rows or runs: temporaries stay in cache, the peak low.
+_BLOCK = 1 << 16
 
 
-@dataclass(frozen=True)
 class BinaryState:
     """Mergeable sufficient statistics of a binary classifier's output.
 
@@ -34,17 +33,78 @@ class BinaryState:
         (counts when unweighted).
     n : number of rows aggregated.
     weighted : whether sample weights were given (counts are then floats).
+    runs : ``(pos_scores, neg_scores)``, each class's scores sorted ascending, or None.
+
+    An unweighted :func:`binary_update` keeps only ``runs``: the two sorted runs determine the
+    table, and every metric evalml reports by default (counts at a threshold, ROC AUC, average
+    precision, log loss, Brier) reads them directly with ``searchsorted`` and sums — no merge of
+    the runs, and no three m-element arrays. The table (``scores``, ``pos``, ``neg``) is built
+    on first access, for the curves, intervals and merges that walk it.
     """
 
-    scores: np.ndarray
-    pos: np.ndarray
-    neg: np.ndarray
-    n: int
-    weighted: bool = False
+    __slots__ = ("_table", "n", "weighted", "runs")
+
+    def __init__(self, scores: np.ndarray, pos: np.ndarray, neg: np.ndarray, n: int, weighted: bool = False) -> None:
+        self._table = (scores, pos, neg)
+        self.n = int(n)
+        self.weighted = bool(weighted)
+        self.runs: tuple[np.ndarray, np.ndarray] | None = None
+
+    @classmethod
+    def from_runs(cls, pos_scores: np.ndarray, neg_scores: np.ndarray) -> BinaryState:
+        """The unweighted state of rows whose positive and negative scores, each sorted
+        ascending, are ``pos_scores`` and ``neg_scores``."""
+        st = cls.__new__(cls)
+        st._table = None
+        st.n = int(pos_scores.shape[0] + neg_scores.shape[0])
+        st.weighted = False
+        st.runs = (pos_scores, neg_scores)
+        return st
+
+    def table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(scores, pos, neg)``, merged from the runs on first use."""
+        if self._table is None:
+            a, b = self.runs
+            self._table = _table_of_runs(np.concatenate([a, b]), a.shape[0])
+        return self._table
+
+    @property
+    def scores(self) -> np.ndarray:
+        return self.table()[0]
+
+    @property
+    def pos(self) -> np.ndarray:
+        return self.table()[1]
+
+    @property
+    def neg(self) -> np.ndarray:
+        return self.table()[2]
+
+    def score_preview(self) -> np.ndarray:
+        """The distinct scores when there are at most two, else ``[lowest, NaN, highest]``:
+        what :func:`evalml_cli.evaluate.suspicious_scores` reads, without building the table."""
+        if self.runs is None:
+            s = self.scores
+            return s if s.shape[0] <= 2 else np.array([s[0], np.nan, s[-1]])
+        runs = [r for r in self.runs if r.shape[0]]
+        if not runs:
+            return np.empty(0)
+        lo, hi = min(float(r[0]) for r in runs), max(float(r[-1]) for r in runs)
+        # A sorted run holds only lo and hi when its lo-prefix meets its hi-suffix.
+        only_ends = all(np.searchsorted(r, lo, "right") >= np.searchsorted(r, hi, "left") for r in runs)
+        if only_ends:
+            return np.unique(np.array([lo, hi]))
+        return np.array([lo, np.nan, hi])
+
+    def __repr__(self) -> str:
+        if self._table is None:
+            return f"BinaryState(runs of {self.runs[0].shape[0]} positive, {self.runs[1].shape[0]} negative scores)"
+        return f"BinaryState(scores={self.scores!r}, pos={self.pos!r}, neg={self.neg!r}, n={self.n}, weighted={self.weighted})"
 
 
 def binary_update(y: np.ndarray, score: np.ndarray, weight: np.ndarray | None = None) -> BinaryState:
-    """Aggregate rows into a :class:`BinaryState` with one sort.
+    """Aggregate rows into a :class:`BinaryState`: each class's scores sorted (unweighted), or
+    the table of distinct scores with their summed weights (weighted).
 
     Parameters
     ----------
@@ -55,6 +115,8 @@ def binary_update(y: np.ndarray, score: np.ndarray, weight: np.ndarray | None = 
     Examples
     --------
     >>> st = binary_update(np.array([0, 0, 1, 1], bool), np.array([0.1, 0.4, 0.35, 0.8]))
+    >>> [r.tolist() for r in st.runs]
+    [[0.35, 0.8], [0.1, 0.4]]
     >>> st.scores.tolist(), st.pos.tolist(), st.neg.tolist()
     ([0.1, 0.35, 0.4, 0.8], [0.0, 1.0, 0.0, 1.0], [1.0, 0.0, 1.0, 0.0])
     """
@@ -65,45 +127,69 @@ def binary_update(y: np.ndarray, score: np.ndarray, weight: np.ndarray | None = 
         empty = np.empty(0, dtype=np.float64)
         return BinaryState(empty, empty.copy(), empty.copy(), 0, weight is not None)
     if weight is None:
-        # Sort each class on its own (NumPy's SIMD sort is ~4x faster than argsort; the two
-        # sorts run in two threads, NumPy releases the GIL), then merge the two sorted runs: a
-        # stable argsort of their concatenation is a timsort that finds the two runs and
-        # merges them in linear time.
-        # Positives then negatives in one buffer: np.compress into slices of it is ~4x faster
-        # than boolean indexing plus a concatenation (and allocates once).
-        k = int(np.count_nonzero(y))
-        both = np.empty(n, dtype=np.float64)
-        np.compress(y, score, out=both[:k])
-        np.compress(~y, score, out=both[k:])
+        # Positives then negatives in one buffer; each class is then sorted on its own (NumPy's
+        # SIMD sort is ~4x faster than argsort; the two sorts run in two threads, NumPy
+        # releases the GIL). The two runs are the state.
+        both, k = _split_by_class(y, score)
         _sort_halves(both, k)
-        order = np.argsort(both, kind="stable")
-        s = both[order]
-        if _all_distinct(s):  # every score distinct (continuous scores): one row per entry
-            # Reuse the two n-element buffers no longer needed (no fresh 8n-byte allocations,
-            # whose page faults cost as much as the arithmetic): pos in ``both``, neg in ``order``.
-            pos = both
-            np.less(order, k, out=pos)
-            neg = order.view(np.float64)
-            np.subtract(1.0, pos, out=neg)
-            return BinaryState(s, pos, neg, n, False)
-        del both
-        is_pos = order < k
-        del order
-        brk = s[1:] != s[:-1]
-        starts = np.flatnonzero(np.r_[True, brk])
-        del brk
-        pos = np.add.reduceat(is_pos.astype(np.float64), starts)
-        neg = np.diff(np.r_[starts, n]).astype(np.float64) - pos
-    else:
-        # Ties need no stable order: rows with equal scores are summed into one entry.
-        order = np.argsort(score)
-        s = score[order]
-        ys = y[order]
-        ws = np.asarray(weight, dtype=np.float64)[order]
-        starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
-        pos = np.add.reduceat(np.where(ys, ws, 0.0), starts)
-        neg = np.add.reduceat(np.where(ys, 0.0, ws), starts)
-    return BinaryState(s[starts], pos, neg, n, weight is not None)
+        return BinaryState.from_runs(both[:k], both[k:])
+    # Ties need no stable order: rows with equal scores are summed into one entry.
+    order = np.argsort(score)
+    s = score[order]
+    ys = y[order]
+    ws = np.asarray(weight, dtype=np.float64)[order]
+    starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
+    pos = np.add.reduceat(np.where(ys, ws, 0.0), starts)
+    neg = np.add.reduceat(np.where(ys, 0.0, ws), starts)
+    return BinaryState(s[starts], pos, neg, n, True)
+
+
+def _split_by_class(y: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, int]:
+    """One buffer holding the positives' scores, then the negatives' (each in row order), and
+    the number of positives.
+
+    In blocks: ``np.compress`` into slices of the buffer allocates no index array (a whole-array
+    compress makes an 8-byte index per selected row) and, in cache, is ~4x faster.
+    """
+    n = score.shape[0]
+    k = int(np.count_nonzero(y))
+    both = np.empty(n, dtype=np.float64)
+    at_pos, at_neg = 0, k
+    for i in range(0, n, _BLOCK):
+        yb, sb = y[i : i + _BLOCK], score[i : i + _BLOCK]
+        c = int(np.count_nonzero(yb))
+        np.compress(yb, sb, out=both[at_pos : at_pos + c])
+        np.compress(~yb, sb, out=both[at_neg : at_neg + sb.shape[0] - c])
+        at_pos += c
+        at_neg += sb.shape[0] - c
+    return both, k
+
+
+def _table_of_runs(both: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The table of two sorted runs ``both[:k]`` (positives) and ``both[k:]`` (negatives); the
+    buffer ``both`` is reused (overwritten)."""
+    n = both.shape[0]
+    # A stable argsort of two sorted runs is a timsort that finds them and merges them in
+    # linear time.
+    order = np.argsort(both, kind="stable")
+    s = both[order]
+    if _all_distinct(s):  # every score distinct (continuous scores): one row per entry
+        # Reuse the two n-element buffers no longer needed (no fresh 8n-byte allocations,
+        # whose page faults cost as much as the arithmetic): pos in ``both``, neg in ``order``.
+        pos = both
+        np.less(order, k, out=pos)
+        neg = order.view(np.float64)
+        np.subtract(1.0, pos, out=neg)
+        return s, pos, neg
+    del both
+    is_pos = order < k
+    del order
+    brk = s[1:] != s[:-1]
+    starts = np.flatnonzero(np.r_[True, brk])
+    del brk
+    pos = np.add.reduceat(is_pos.astype(np.float64), starts)
+    neg = np.diff(np.r_[starts, n]).astype(np.float64) - pos
+    return s[starts], pos, neg
 
 
 def _all_distinct(s: np.ndarray, block: int = 1 << 18) -> bool:
@@ -132,6 +218,9 @@ def _sort_halves(a: np.ndarray, k: int) -> None:
 
 def binary_merge(a: BinaryState, b: BinaryState) -> BinaryState:
     """Combine two states as if their rows had been aggregated together."""
+    if a.runs is not None and b.runs is not None:
+        # Two sorted runs per class: a stable sort of their concatenation merges them (timsort).
+        return BinaryState.from_runs(*(np.sort(np.concatenate([x, y]), kind="stable") for x, y in zip(a.runs, b.runs)))
     scores = np.concatenate([a.scores, b.scores])
     uniq, inv = np.unique(scores, return_inverse=True)
     m = uniq.shape[0]
@@ -154,6 +243,11 @@ def _ratio(ms: MetricSet, name: str, num: float, den: float, *, reason: str) -> 
 
 def confusion_at(state: BinaryState, threshold: float) -> tuple[float, float, float, float]:
     """(tp, fp, tn, fn) with a row predicted positive when ``score >= threshold``."""
+    if state.runs is not None:
+        a, b = state.runs
+        fn = int(np.searchsorted(a, threshold, side="left"))
+        tn = int(np.searchsorted(b, threshold, side="left"))
+        return float(a.shape[0] - fn), float(b.shape[0] - tn), float(tn), float(fn)
     k = int(np.searchsorted(state.scores, threshold, side="left"))
     tp = float(state.pos[k:].sum())
     fp = float(state.neg[k:].sum())
@@ -221,6 +315,8 @@ def ranking_metrics(state: BinaryState) -> MetricSet:
     the latter. Weights are rescaled by a power of two first, so any common factor c (1e-170 …
     1e300) gives the same values.
     """
+    if state.runs is not None:
+        return _ranking_metrics_runs(*state.runs)
     if not state.weighted:
         return _ranking_metrics_counts(state)
     ms = MetricSet()
@@ -259,6 +355,50 @@ def ranking_metrics(state: BinaryState) -> MetricSet:
             ms.set("average_precision", float(pos @ precision) / p_total)
     else:
         ms.set("average_precision", np.nan, "no positive rows")
+    return ms
+
+
+def _ranking_metrics_runs(a: np.ndarray, b: np.ndarray) -> MetricSet:
+    """:func:`ranking_metrics` from the sorted positive scores ``a`` and negative scores ``b``.
+
+    For the positive a_i, L_i = #{b < a_i} and R_i = #{b ≤ a_i} (``searchsorted`` left and
+    right), so the Mann–Whitney form of the trapezoid gives
+
+        roc_auc · P·N = Σ_i L_i + ½ Σ_i (R_i − L_i) = ½ (Σ L + Σ R),
+
+    an exact integer sum (R = L when no positive ties a negative, checked first). At a_i's
+    level TPS = P − F_i, with F_i the index of a_i's first occurrence in ``a``, and
+    FPS = N − L_i; average precision = Σ_i TPS/(TPS + FPS) / P, each positive adding the
+    precision at its level (tied positives share it), the step sum of the general path.
+    The positives are walked in blocks: no n-element temporaries.
+    """
+    ms = MetricSet()
+    p_total, n_total = a.shape[0], b.shape[0]
+    if p_total == 0:
+        ms.set("roc_auc", np.nan, "needs rows of both classes (only one class present)")
+        ms.set("average_precision", np.nan, "no positive rows")
+        return ms
+    distinct = _all_distinct(a)
+    below = ties = 0  # Σ L and Σ (R − L)
+    ap = 0.0
+    for i in range(0, p_total, _BLOCK):
+        ab = a[i : i + _BLOCK]
+        left = np.searchsorted(b, ab, side="left")
+        below += int(left.sum())
+        # a_i ties a negative iff b[L_i] == a_i (L_i = N: all negatives below, none equal).
+        if n_total and (np.take(b, left, mode="clip") == ab).any():
+            ties += int(np.searchsorted(b, ab, side="right").sum()) - int(left.sum())
+        tps = (np.arange(p_total - i, p_total - i - ab.shape[0], -1, dtype=np.float64) if distinct
+               else p_total - np.searchsorted(a, ab, side="left").astype(np.float64))
+        fps = np.subtract(n_total, left, dtype=np.float64)
+        fps += tps
+        np.divide(tps, fps, out=tps)
+        ap += float(tps.sum())
+    if n_total:
+        ms.set("roc_auc", (below + 0.5 * ties) / p_total / n_total)
+    else:
+        ms.set("roc_auc", np.nan, "needs rows of both classes (only one class present)")
+    ms.set("average_precision", ap / p_total)
     return ms
 
 
@@ -331,14 +471,14 @@ def probability_metrics(state: BinaryState) -> MetricSet:
     answer costs at most −log ε ≈ 36.04 instead of infinity. brier = Σ w (p − y)² / Σ w.
     """
     ms = MetricSet()
-    if state.scores.size and (state.scores[0] < 0.0 or state.scores[-1] > 1.0):
-        why = (
-            f"scores are not probabilities: they span [{state.scores[0]:g}, {state.scores[-1]:g}], "
-            "outside [0, 1]"
-        )
+    preview = state.score_preview()
+    if preview.size and (preview[0] < 0.0 or preview[-1] > 1.0):
+        why = f"scores are not probabilities: they span [{preview[0]:g}, {preview[-1]:g}], outside [0, 1]"
         ms.set("log_loss", np.nan, why)
         ms.set("brier", np.nan, why)
         return ms
+    if state.runs is not None:
+        return _probability_metrics_runs(ms, *state.runs)
     c = pow2_scale(state.pos, state.neg)  # exact rescaling: no overflow of the weighted sums
     pos, neg = (state.pos, state.neg) if c == 1.0 else (state.pos / c, state.neg / c)
     total = float(pos.sum() + neg.sum())
@@ -361,6 +501,36 @@ def probability_metrics(state: BinaryState) -> MetricSet:
     np.square(t, out=t)
     np.square(s, out=p)
     ms.set("brier", float(pos @ t + neg @ p) / total)
+    return ms
+
+
+def _probability_metrics_runs(ms: MetricSet, a: np.ndarray, b: np.ndarray) -> MetricSet:
+    """:func:`probability_metrics` from the sorted positive scores ``a`` and negative ``b``
+    (probabilities, checked by the caller): per-row losses summed in blocks."""
+    total = a.shape[0] + b.shape[0]
+    if total == 0:
+        ms.set("log_loss", np.nan, "total weight is not positive")
+        ms.set("brier", np.nan, "total weight is not positive")
+        return ms
+    loss = sq = 0.0
+    buf = np.empty(min(_BLOCK, max(a.shape[0], b.shape[0])))
+    for run, positive in ((a, True), (b, False)):
+        for i in range(0, run.shape[0], _BLOCK):
+            x = run[i : i + _BLOCK]
+            t = buf[: x.shape[0]]
+            np.clip(x, _EPS, 1.0 - _EPS, out=t)
+            if positive:  # −ln p and (1 − p)²
+                np.log(t, out=t)
+                loss -= float(t.sum())
+                np.subtract(1.0, x, out=t)
+            else:  # −ln(1 − p) and p²
+                np.negative(t, out=t)
+                np.log1p(t, out=t)
+                loss -= float(t.sum())
+                np.copyto(t, x)
+            sq += float(t @ t)
+    ms.set("log_loss", loss / total)
+    ms.set("brier", sq / total)
     return ms
 
 

@@ -221,18 +221,28 @@ def test_empty_state_is_well_formed():
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5)), min_size=1, max_size=40))
 def test_unweighted_ranking_fast_path_equals_the_general_path(counts):
-    from dataclasses import replace
-
-    from evalml_cli.kernels.binary import BinaryState, ranking_metrics
+    """The runs path (searchsorted), the unweighted table path and the weighted path agree."""
+    from evalml_cli.kernels.binary import BinaryState, probability_metrics, ranking_metrics
 
     pos = np.array([c[0] for c in counts], dtype=np.float64)
     neg = np.array([c[1] for c in counts], dtype=np.float64)
-    state = BinaryState(np.arange(len(counts), dtype=np.float64), pos, neg, int(pos.sum() + neg.sum()), False)
-    fast = ranking_metrics(state)
-    general = ranking_metrics(replace(state, weighted=True))
+    levels = np.linspace(0.0, 1.0, len(counts))
+    n = int(pos.sum() + neg.sum())
+    table = BinaryState(levels, pos, neg, n, False)
+    general = BinaryState(levels, pos, neg, n, True)
+    runs = BinaryState.from_runs(np.repeat(levels, pos.astype(int)), np.repeat(levels, neg.astype(int)))
+    results = [ranking_metrics(s) for s in (table, general, runs)]
+    probs = [probability_metrics(s) for s in (table, runs)]
     for name in ("roc_auc", "average_precision"):
-        a, b = fast.values[name], general.values[name]
-        assert (np.isnan(a) and np.isnan(b)) or a == pytest.approx(b, rel=1e-15, abs=0), name
+        values = [r.values[name] for r in results]
+        assert all(np.isnan(v) for v in values) or all(v == pytest.approx(values[1], rel=1e-15, abs=0) for v in values), name
+    for name in ("log_loss", "brier"):
+        a, b = (r.values[name] for r in probs)
+        assert (np.isnan(a) and np.isnan(b)) or a == pytest.approx(b, rel=1e-13), name
+    if n:  # the table built from the runs is the table
+        for got, want in zip(runs.table(), table.table()):
+            keep = (pos + neg) > 0
+            assert np.array_equal(got, want[keep] if got.shape != want.shape else want)
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 7, 8, 9, 17])
