@@ -42,30 +42,38 @@ class BinaryState:
     on first access, for the curves, intervals and merges that walk it.
     """
 
-    __slots__ = ("_table", "n", "weighted", "runs")
+    __slots__ = ("_table", "_buffer", "n", "weighted", "runs")
 
     def __init__(self, scores: np.ndarray, pos: np.ndarray, neg: np.ndarray, n: int, weighted: bool = False) -> None:
         self._table = (scores, pos, neg)
+        self._buffer = None
         self.n = int(n)
         self.weighted = bool(weighted)
         self.runs: tuple[np.ndarray, np.ndarray] | None = None
 
     @classmethod
-    def from_runs(cls, pos_scores: np.ndarray, neg_scores: np.ndarray) -> BinaryState:
+    def from_runs(cls, pos_scores: np.ndarray, neg_scores: np.ndarray, *, buffer: np.ndarray | None = None) -> BinaryState:
         """The unweighted state of rows whose positive and negative scores, each sorted
-        ascending, are ``pos_scores`` and ``neg_scores``."""
+        ascending, are ``pos_scores`` and ``neg_scores``. ``buffer``: the one array the two
+        runs are consecutive slices of, owned by the state (the table then reuses it)."""
         st = cls.__new__(cls)
         st._table = None
+        st._buffer = buffer
         st.n = int(pos_scores.shape[0] + neg_scores.shape[0])
         st.weighted = False
         st.runs = (pos_scores, neg_scores)
         return st
 
     def table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(scores, pos, neg)``, merged from the runs on first use."""
+        """``(scores, pos, neg)``, merged from the runs on first use. A state that owns its
+        runs' buffer builds the table in it, and then has no runs (``runs`` becomes None)."""
         if self._table is None:
             a, b = self.runs
-            self._table = _table_of_runs(np.concatenate([a, b]), a.shape[0])
+            if self._buffer is not None:
+                self._table = _table_of_runs(self._buffer, a.shape[0])
+                self._buffer, self.runs = None, None
+            else:
+                self._table = _table_of_runs(np.concatenate([a, b]), a.shape[0])
         return self._table
 
     @property
@@ -132,7 +140,7 @@ def binary_update(y: np.ndarray, score: np.ndarray, weight: np.ndarray | None = 
         # releases the GIL). The two runs are the state.
         both, k = _split_by_class(y, score)
         _sort_halves(both, k)
-        return BinaryState.from_runs(both[:k], both[k:])
+        return BinaryState.from_runs(both[:k], both[k:], buffer=both)
     # Ties need no stable order: rows with equal scores are summed into one entry.
     order = np.argsort(score)
     s = score[order]
@@ -220,7 +228,11 @@ def binary_merge(a: BinaryState, b: BinaryState) -> BinaryState:
     """Combine two states as if their rows had been aggregated together."""
     if a.runs is not None and b.runs is not None:
         # Two sorted runs per class: a stable sort of their concatenation merges them (timsort).
-        return BinaryState.from_runs(*(np.sort(np.concatenate([x, y]), kind="stable") for x, y in zip(a.runs, b.runs)))
+        both = np.concatenate([a.runs[0], b.runs[0], a.runs[1], b.runs[1]])
+        k = a.runs[0].shape[0] + b.runs[0].shape[0]
+        both[:k].sort(kind="stable")
+        both[k:].sort(kind="stable")
+        return BinaryState.from_runs(both[:k], both[k:], buffer=both)
     scores = np.concatenate([a.scores, b.scores])
     uniq, inv = np.unique(scores, return_inverse=True)
     m = uniq.shape[0]

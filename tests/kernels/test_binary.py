@@ -269,3 +269,31 @@ def test_continuous_scores_state_equals_the_tied_path_and_reference():
     s[10] = s[11]  # one tie: the grouped path
     tied = binary_update(y, s)
     assert tied.scores.shape[0] == 4999 and tied.pos.sum() + tied.neg.sum() == 5000
+
+
+@settings(max_examples=100, deadline=None)
+@given(binary_inputs(min_size=1, max_size=60, weighted=False), st.sampled_from([1, 2, 3, 7]))
+def test_runs_kernels_in_small_blocks_match_sklearn(data, block):
+    """Blocks of a few rows put block boundaries between tied scores, tied classes and runs."""
+    from evalml_cli.kernels import binary
+
+    y, s, _ = data
+    old = binary._BLOCK
+    binary._BLOCK = block
+    try:
+        state = binary_update(y, s)
+        ms = binary_compute(state, 0.5).values
+    finally:
+        binary._BLOCK = old
+    assert state.runs is not None
+    np.testing.assert_array_equal(state.runs[0], np.sort(s[y]))
+    np.testing.assert_array_equal(state.runs[1], np.sort(s[~y]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if y.any() and (~y).any():
+            assert close(ms["roc_auc"], skm.roc_auc_score(y, s))
+        if y.any():
+            assert close(ms["average_precision"], skm.average_precision_score(y, s))
+        assert close(ms["log_loss"], skm.log_loss(y, s, labels=[False, True]), abs_=1e-12)
+        assert close(ms["brier"], skm.brier_score_loss(y, s, labels=[False, True]))
+        assert ms["tp"] == int(np.count_nonzero(y & (s >= 0.5)))
