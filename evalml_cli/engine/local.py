@@ -159,20 +159,17 @@ def _negative_weights(count: int) -> list[str]:
 
 def merge_ranking(states: list) -> Any:
     """Merge many :class:`RankingState` objects with one sort (the pairwise merge, n-ary)."""
+    from evalml_cli.kernels.binary import merge_sorted_tables
     from evalml_cli.kernels.ranking import RankingState, _coarsen
 
     states = [s for s in states if s is not None]
     if len(states) <= 1:
         return states[0] if states else None
     shift = max(s.shift for s in states)
-    keys = np.concatenate([s.keys >> (shift - s.shift) for s in states])
-    uniq, inv = np.unique(keys, return_inverse=True)
-    m = uniq.shape[0]
-    pos = np.bincount(inv, weights=np.concatenate([s.pos for s in states]), minlength=m)
-    neg = np.bincount(inv, weights=np.concatenate([s.neg for s in states]), minlength=m)
-    del keys, inv
+    keys, pos, neg = merge_sorted_tables([s.keys >> (shift - s.shift) for s in states],
+                                         [s.pos for s in states], [s.neg for s in states])
     budget = states[0].budget
-    keys, pos, neg, shift = _coarsen(uniq, pos, neg, shift, budget=budget)
+    keys, pos, neg, shift = _coarsen(keys, pos, neg, shift, budget=budget)
     return RankingState(keys, pos, neg, shift, sum(s.n for s in states), budget,
                         any(s.weighted for s in states), any(s.negative_weights for s in states))
 

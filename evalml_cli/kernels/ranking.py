@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from evalml_cli.kernels._result import MetricSet
-from evalml_cli.kernels.binary import BinaryState, binary_update
+from evalml_cli.kernels.binary import BinaryState, binary_update, merge_sorted_tables
 from evalml_cli.kernels.state import Batch, merge, merged
 
 #: Default number of bins a state may hold before it coarsens.
@@ -139,12 +139,9 @@ class RankingState:
         if a.budget != b.budget:
             raise ValueError(f"cannot merge ranking states with budgets {a.budget} and {b.budget}")
         shift = max(a.shift, b.shift)
-        keys = np.concatenate([a.keys >> (shift - a.shift), b.keys >> (shift - b.shift)])
-        uniq, inv = np.unique(keys, return_inverse=True)
-        m = uniq.shape[0]
-        pos = np.bincount(inv, weights=np.concatenate([a.pos, b.pos]), minlength=m)
-        neg = np.bincount(inv, weights=np.concatenate([a.neg, b.neg]), minlength=m)
-        keys, pos, neg, shift = _coarsen(uniq, pos, neg, shift, budget=a.budget)
+        keys, pos, neg = merge_sorted_tables([a.keys >> (shift - a.shift), b.keys >> (shift - b.shift)],
+                                             [a.pos, b.pos], [a.neg, b.neg])
+        keys, pos, neg, shift = _coarsen(keys, pos, neg, shift, budget=a.budget)
         return {"keys": keys, "pos": pos, "neg": neg, "shift": shift}
 
 
