@@ -141,15 +141,66 @@ def binary_update(y: np.ndarray, score: np.ndarray, weight: np.ndarray | None = 
         both, k = _split_by_class(y, score)
         _sort_halves(both, k)
         return BinaryState.from_runs(both[:k], both[k:], buffer=both)
-    # Ties need no stable order: rows with equal scores are summed into one entry.
-    order = np.argsort(score)
-    s = score[order]
-    ys = y[order]
-    ws = np.asarray(weight, dtype=np.float64)[order]
+    # Each class on its own: its scores argsorted (the weights must follow them; the two
+    # argsorts run in two threads), ties summed into one entry per score, then the two
+    # ascending tables merged in one linear pass. Ties need no stable order.
+    both, k = _split_by_class(y, score)
+    wboth, _ = _split_by_class(y, np.asarray(weight, dtype=np.float64))
+    halves = _in_two_threads(_class_table, (both[:k], wboth[:k]), (both[k:], wboth[k:]), n)
+    del both, wboth
+    (sp, wp), (sn, wn) = halves
+    return BinaryState(*_merge_class_tables(sp, wp, sn, wn), n, True)
+
+
+def _merge_class_tables(sp: np.ndarray, wp: np.ndarray, sn: np.ndarray, wn: np.ndarray
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The table of the positives' (``sp``, distinct ascending, weights ``wp``) and negatives'
+    (``sn``, ``wn``) tables: each entry's merged position is its index plus the number of the
+    other class's scores before it (``searchsorted``; a positive goes before an equal
+    negative), then equal neighbours — a score in both classes — become one entry."""
+    m = sp.shape[0] + sn.shape[0]
+    at_pos = np.searchsorted(sn, sp, side="left")
+    at_pos += np.arange(sp.shape[0])
+    at_neg = np.searchsorted(sp, sn, side="right")
+    at_neg += np.arange(sn.shape[0])
+    scores = np.empty(m)
+    scores[at_pos] = sp
+    scores[at_neg] = sn
+    pos = np.zeros(m)
+    pos[at_pos] = wp
+    del at_pos
+    neg = np.zeros(m)
+    neg[at_neg] = wn
+    del at_neg
+    if _all_distinct(scores):
+        return scores, pos, neg
+    starts = np.flatnonzero(np.r_[True, scores[1:] != scores[:-1]])
+    return scores[starts], np.add.reduceat(pos, starts), np.add.reduceat(neg, starts)
+
+
+def _class_table(s: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One class's distinct scores, ascending, and the summed weight at each."""
+    order = np.argsort(s)
+    s = s[order]
+    w = w[order]
+    del order
+    if _all_distinct(s):
+        return s, w
     starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
-    pos = np.add.reduceat(np.where(ys, ws, 0.0), starts)
-    neg = np.add.reduceat(np.where(ys, 0.0, ws), starts)
-    return BinaryState(s[starts], pos, neg, n, True)
+    return s[starts], np.add.reduceat(w, starts)
+
+
+def _in_two_threads(func, first: tuple, second: tuple, n: int) -> list:
+    """``[func(*first), func(*second)]``, the first in a second thread for large inputs (NumPy
+    releases the GIL in sorts)."""
+    if n < 1 << 20:
+        return [func(*first), func(*second)]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as ex:
+        done = ex.submit(func, *first)
+        other = func(*second)
+        return [done.result(), other]
 
 
 def _split_by_class(y: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, int]:

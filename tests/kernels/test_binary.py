@@ -297,3 +297,22 @@ def test_runs_kernels_in_small_blocks_match_sklearn(data, block):
         assert close(ms["log_loss"], skm.log_loss(y, s, labels=[False, True]), abs_=1e-12)
         assert close(ms["brier"], skm.brier_score_loss(y, s, labels=[False, True]))
         assert ms["tp"] == int(np.count_nonzero(y & (s >= 0.5)))
+
+
+@pytest.mark.parametrize("levels", [None, 50])
+def test_weighted_state_in_two_threads_matches_sklearn(levels):
+    """Above 2^20 rows each class's table is built in its own thread, then the two are merged
+    by position; with 50 score levels every score is in both classes (ties merge into one entry)."""
+    rng = np.random.default_rng(7)
+    n = (1 << 20) + 1001
+    y = rng.random(n) < 0.3
+    s = rng.random(n) if levels is None else rng.integers(0, levels, n) / levels
+    w = rng.uniform(0.1, 3.0, n)
+    state = binary_update(y, s, w)
+    np.testing.assert_array_equal(state.scores, np.unique(s))
+    np.testing.assert_allclose(state.pos, np.bincount(np.searchsorted(state.scores, s[y]), w[y], state.scores.size),
+                               rtol=1e-12)
+    ms = binary_compute(state).values
+    assert close(ms["roc_auc"], skm.roc_auc_score(y, s, sample_weight=w))
+    assert close(ms["average_precision"], skm.average_precision_score(y, s, sample_weight=w))
+    assert close(ms["log_loss"], skm.log_loss(y, s, sample_weight=w))
