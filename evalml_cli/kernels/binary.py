@@ -263,16 +263,7 @@ def _all_distinct(s: np.ndarray, block: int = 1 << 18) -> bool:
 
 def _sort_halves(a: np.ndarray, k: int) -> None:
     """Sort ``a[:k]`` and ``a[k:]`` in place, in two threads for large arrays."""
-    if a.shape[0] < 1 << 20:
-        a[:k].sort()
-        a[k:].sort()
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as ex:
-        done = ex.submit(a[:k].sort)
-        a[k:].sort()
-        done.result()
+    _in_two_threads(np.ndarray.sort, (a[:k],), (a[k:],), a.shape[0])
 
 
 def binary_merge(a: BinaryState, b: BinaryState) -> BinaryState:
