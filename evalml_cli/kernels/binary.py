@@ -66,7 +66,8 @@ class BinaryState:
 
     def table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(scores, pos, neg)``, merged from the runs on first use. A state that owns its
-        runs' buffer builds the table in it, and then has no runs (``runs`` becomes None)."""
+        runs' buffer builds the table in it, and then has no runs (``runs`` becomes None; arrays
+        taken from ``runs`` before are overwritten)."""
         if self._table is None:
             a, b = self.runs
             if self._buffer is not None:
