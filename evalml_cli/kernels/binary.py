@@ -396,19 +396,22 @@ def ranking_metrics(state: BinaryState) -> MetricSet:
     # Weights are divided by a power of two near their largest per-score sum (exact), so that
     # P·N and the dot product below neither underflow (weights of 1e-170) nor overflow (1e160).
     c = pow2_scale(state.pos, state.neg)
-    pos = state.pos[::-1] if c == 1.0 else state.pos[::-1] / c  # from the highest score down (a view)
-    neg = state.neg[::-1] if c == 1.0 else state.neg[::-1] / c
-    tps = np.cumsum(pos)
-    fps = np.cumsum(neg)
-    p_total = float(tps[-1]) if tps.size else 0.0
-    n_total = float(fps[-1]) if fps.size else 0.0
-    if p_total > 0 and n_total > 0:
+    rpos, rneg = state.pos[::-1], state.neg[::-1]  # from the highest score down (views)
+    # In blocks from the highest score down, carrying the cumulative sums TPS and FPS (each
+    # block's cumsum starts from the carry, so they are the whole-array cumsums, bit for bit).
+    tp_carry = fp_carry = 0.0
+    auc = ap = 0.0
+    n_bad, first_bad = 0, None
+    for i in range(0, rpos.shape[0], _BLOCK):
+        pos, neg = rpos[i : i + _BLOCK], rneg[i : i + _BLOCK]
+        if c != 1.0:
+            pos, neg = pos / c, neg / c
+        tps = np.cumsum(np.r_[tp_carry, pos])[1:]
+        fps = np.cumsum(np.r_[fp_carry, neg])[1:]
+        tp_carry, fp_carry = float(tps[-1]), float(fps[-1])
         # Trapezoid Σ ΔFPR·(TPR_i + TPR_{i−1})/2 written as Σ neg_i·(TPS_i − pos_i/2) / (P·N):
-        # one dot product, no normalised curve arrays.
-        ms.set("roc_auc", float(neg @ (tps - 0.5 * pos)) / p_total / n_total)
-    else:
-        ms.set("roc_auc", np.nan, "needs rows of both classes (only one class present)")
-    if p_total > 0:
+        # dot products, no normalised curve arrays.
+        auc += float(neg @ (tps - 0.5 * pos))
         # Σ (R_k − R_{k−1})·P_k = Σ pos_k·precision_k / P; a level with pos_k = 0 adds nothing.
         # Every level that adds something needs a precision, i.e. TPS_k + FPS_k > 0: with
         # negative weights it can net to 0 or less, and AP is then undefined (never 1 or 0).
@@ -416,16 +419,27 @@ def ranking_metrics(state: BinaryState) -> MetricSet:
         contributes = pos != 0
         bad = contributes & ~(predicted > 0)
         if bad.any():
-            k = int(np.flatnonzero(bad)[0])
-            score = float(state.scores[::-1][k])
-            ms.set(
-                "average_precision", np.nan,
-                f"precision is undefined at {int(bad.sum())} score level(s) with positives "
-                f"(TP + FP = {predicted[k] * c:g} ≤ 0 at score ≥ {score:g}, negative weights)",
-            )
-        else:
-            precision = np.divide(tps, predicted, out=np.zeros_like(tps), where=contributes)
-            ms.set("average_precision", float(pos @ precision) / p_total)
+            if first_bad is None:
+                k = int(np.flatnonzero(bad)[0])
+                first_bad = (i + k, float(predicted[k]) * c)
+            n_bad += int(bad.sum())
+        elif not n_bad:
+            ap += float(pos @ np.divide(tps, predicted, out=np.zeros_like(tps), where=contributes))
+    p_total, n_total = tp_carry, fp_carry
+    if p_total > 0 and n_total > 0:
+        ms.set("roc_auc", auc / p_total / n_total)
+    else:
+        ms.set("roc_auc", np.nan, "needs rows of both classes (only one class present)")
+    if p_total > 0 and first_bad is not None:
+        k, predicted_k = first_bad
+        score = float(state.scores[::-1][k])
+        ms.set(
+            "average_precision", np.nan,
+            f"precision is undefined at {n_bad} score level(s) with positives "
+            f"(TP + FP = {predicted_k:g} ≤ 0 at score ≥ {score:g}, negative weights)",
+        )
+    elif p_total > 0:
+        ms.set("average_precision", ap / p_total)
     else:
         ms.set("average_precision", np.nan, "no positive rows")
     return ms
@@ -553,27 +567,33 @@ def probability_metrics(state: BinaryState) -> MetricSet:
     if state.runs is not None:
         return _probability_metrics_runs(ms, *state.runs)
     c = pow2_scale(state.pos, state.neg)  # exact rescaling: no overflow of the weighted sums
-    pos, neg = (state.pos, state.neg) if c == 1.0 else (state.pos / c, state.neg / c)
-    total = float(pos.sum() + neg.sum())
+    s, pos, neg = state.table()
+    m = s.shape[0]
+    # In blocks, with two scratch buffers and every step in place (per block the same
+    # operations as ``pos @ -log(p) + neg @ -log1p(-p)`` and ``pos @ (1 − s)² + neg @ s²``).
+    loss = sq = total = 0.0
+    t, u = np.empty(min(_BLOCK, m)), np.empty(min(_BLOCK, m))
+    for i in range(0, m, _BLOCK):
+        sb, pb, nb = s[i : i + _BLOCK], pos[i : i + _BLOCK], neg[i : i + _BLOCK]
+        if c != 1.0:
+            pb, nb = pb / c, nb / c
+        tb, ub = t[: sb.shape[0]], u[: sb.shape[0]]
+        total += float(pb.sum() + nb.sum())
+        np.clip(sb, _EPS, 1.0 - _EPS, out=tb)
+        np.negative(tb, out=ub)
+        np.log1p(ub, out=ub)
+        np.log(tb, out=tb)
+        loss -= float(pb @ tb + nb @ ub)
+        np.subtract(1.0, sb, out=tb)
+        np.square(tb, out=tb)
+        np.square(sb, out=ub)
+        sq += float(pb @ tb + nb @ ub)
     if not total > 0:
         ms.set("log_loss", np.nan, "total weight is not positive")
         ms.set("brier", np.nan, "total weight is not positive")
         return ms
-    # Two scratch buffers, every step in place (the same operations as
-    # ``pos @ -log(p) + neg @ -log1p(-p)`` and ``pos @ (1 − s)² + neg @ s²``).
-    s = state.scores
-    p = np.clip(s, _EPS, 1.0 - _EPS)
-    t = np.log(p)
-    np.negative(t, out=t)
-    np.negative(p, out=p)
-    np.log1p(p, out=p)
-    np.negative(p, out=p)
-    loss = pos @ t + neg @ p
-    ms.set("log_loss", float(loss) / total)
-    np.subtract(1.0, s, out=t)
-    np.square(t, out=t)
-    np.square(s, out=p)
-    ms.set("brier", float(pos @ t + neg @ p) / total)
+    ms.set("log_loss", loss / total)
+    ms.set("brier", sq / total)
     return ms
 
 
