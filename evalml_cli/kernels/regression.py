@@ -130,44 +130,50 @@ def regression_update(
     n = int(y.shape[0])
     if n == 0:
         return _EMPTY
-    r = y - pred
-    abs_r = np.abs(r)
-    ape = abs_r / np.maximum(np.abs(y), _APE_EPS)  # scikit-learn's mean_absolute_percentage_error
-    pos_r = np.maximum(r, 0.0)
-    k = int(np.argmax(abs_r))
     w_scale = 1.0
-    if w is None:
-        sum_w = float(n)
-        mean_y = float(y.mean())
-        mean_r = float(r.mean())
-        dy = y - mean_y
-        dr = r - mean_r
-        m2_y = float(dy @ dy)
-        m2_r = float(dr @ dr)
-        sum_w_r2 = float(r @ r)
-        sum_w_abs_r = float(abs_r.sum())
-        sum_w_ape = float(ape.sum())
-        sum_w_pos_r = float(pos_r.sum())
-    else:
+    if w is not None:
         w = np.asarray(w, dtype=np.float64).ravel()
         w_scale = pow2_scale(w) if np.any(w) else 0.0
-        if w_scale:
-            w = w / w_scale  # exact: |w| < 1 now, no overflow of Σ w or Σ w r²
-        sum_w = float(w.sum())
-        if sum_w != 0.0:
-            # Two-pass: the mean first, then squared deviations from it.
-            mean_y = float(w @ y) / sum_w
-            mean_r = float(w @ r) / sum_w
-            dy = y - mean_y
-            dr = r - mean_r
-            m2_y = float(w @ (dy * dy))
-            m2_r = float(w @ (dr * dr))
+    # Two passes over the rows in blocks (temporaries of one block, in cache): sums, the
+    # largest |r| and the extremes first; then squared deviations from the means.
+    sum_w = float(n) if w is None else 0.0
+    s_y = s_r = sum_w_r2 = sum_w_abs_r = sum_w_ape = sum_w_pos_r = 0.0
+    max_abs, k = -1.0, 0
+    y_min, y_max = math.inf, -math.inf
+    for i, yb, r, wb in _blocks(y, pred, w, w_scale):
+        abs_r = np.abs(r)
+        kb = int(np.argmax(abs_r))
+        if abs_r[kb] > max_abs:  # strictly: the first row wins ties, as np.argmax
+            max_abs, k = float(abs_r[kb]), i + kb
+        y_min, y_max = min(y_min, float(yb.min())), max(y_max, float(yb.max()))
+        ape = np.maximum(np.abs(yb), _APE_EPS)  # scikit-learn's mean_absolute_percentage_error
+        np.divide(abs_r, ape, out=ape)
+        pos_r = np.maximum(r, 0.0)
+        if wb is None:
+            s_y += float(yb.sum())
+            s_r += float(r.sum())
+            sum_w_r2 += float(r @ r)
+            sum_w_abs_r += float(abs_r.sum())
+            sum_w_ape += float(ape.sum())
+            sum_w_pos_r += float(pos_r.sum())
         else:
-            mean_y = mean_r = m2_y = m2_r = math.nan
-        sum_w_r2 = float(w @ (r * r))
-        sum_w_abs_r = float(w @ abs_r)
-        sum_w_ape = float(w @ ape)
-        sum_w_pos_r = float(w @ pos_r)
+            sum_w += float(wb.sum())
+            s_y += float(wb @ yb)
+            s_r += float(wb @ r)
+            sum_w_r2 += float(wb @ (r * r))
+            sum_w_abs_r += float(wb @ abs_r)
+            sum_w_ape += float(wb @ ape)
+            sum_w_pos_r += float(wb @ pos_r)
+    if sum_w != 0.0:
+        mean_y, mean_r = s_y / sum_w, s_r / sum_w
+        m2_y = m2_r = 0.0
+        for _, yb, r, wb in _blocks(y, pred, w, w_scale):
+            dy = yb - mean_y
+            r -= mean_r
+            m2_y += float(dy @ dy) if wb is None else float(wb @ (dy * dy))
+            m2_r += float(r @ r) if wb is None else float(wb @ (r * r))
+    else:
+        mean_y = mean_r = m2_y = m2_r = math.nan
     return RegressionState(
         n=n,
         sum_w=sum_w,
@@ -176,15 +182,32 @@ def regression_update(
         m2_y=m2_y,
         sum_w_r2=sum_w_r2,
         sum_w_abs_r=sum_w_abs_r,
-        max_abs_error=float(abs_r[k]),
+        max_abs_error=max_abs,
         max_abs_row=k + int(row_offset),
-        y_min=float(y.min()),
-        y_max=float(y.max()),
+        y_min=y_min,
+        y_max=y_max,
         m2_r=m2_r,
         sum_w_ape=sum_w_ape,
         sum_w_pos_r=sum_w_pos_r,
         w_scale=w_scale,
     )
+
+
+#: Rows per block in :func:`regression_update`.
+_BLOCK = 1 << 16
+
+
+def _blocks(y: np.ndarray, pred: np.ndarray, w: np.ndarray | None, w_scale: float):
+    """``(first row, y, r = y − pred, w / w_scale or None)`` for each block of rows (``r`` a
+    fresh array the caller may overwrite)."""
+    for i in range(0, y.shape[0], _BLOCK):
+        yb = y[i : i + _BLOCK]
+        wb = None
+        if w is not None:
+            wb = w[i : i + _BLOCK]
+            if w_scale:
+                wb = wb / w_scale  # exact: |w| < 1 now, no overflow of Σ w or Σ w r²
+        yield i, yb, yb - pred[i : i + _BLOCK], wb
 
 
 def regression_merge(a: RegressionState, b: RegressionState) -> RegressionState:
@@ -332,12 +355,13 @@ def median_absolute_error(y: np.ndarray, pred: np.ndarray, w: np.ndarray | None 
     {'median_absolute_error': 0.5}
     """
     ms = MetricSet()
-    a = np.abs(np.asarray(y, dtype=np.float64) - np.asarray(pred, dtype=np.float64)).ravel()
+    a = np.subtract(np.asarray(y, dtype=np.float64), np.asarray(pred, dtype=np.float64)).ravel()
+    np.abs(a, out=a)  # one n-element array, ours: the median may partition it in place
     if a.size == 0:
         ms.set("median_absolute_error", math.nan, "no rows")
         return ms
     if w is None:
-        ms.set("median_absolute_error", float(np.median(a)))
+        ms.set("median_absolute_error", float(np.median(a, overwrite_input=True)))
         return ms
     w = np.asarray(w, dtype=np.float64).ravel()
     if (w < 0).any():

@@ -88,6 +88,34 @@ def test_metrics_match_sklearn_with_and_without_weights(rows):
         assert close(ms.values["r2"], expected, abs_=1e-9)
 
 
+@settings(max_examples=100, deadline=None)
+@given(regression_rows(min_size=1, max_size=40), st.sampled_from([1, 2, 3, 7]))
+def test_update_in_small_blocks_matches_sklearn(rows, block):
+    """Blocks of a few rows: block boundaries inside tied maxima, sums and both passes."""
+    y, p, w = rows
+    old = reg._BLOCK
+    reg._BLOCK = block
+    try:
+        state = regression_update(y, p, w)
+    finally:
+        reg._BLOCK = old
+    whole = regression_update(y, p, w)
+    ms = regression_compute(state)
+    r = y - p
+    assert state.max_abs_row == int(np.argmax(np.abs(r))) == whole.max_abs_row
+    assert (state.y_min, state.y_max) == (float(y.min()), float(y.max()))
+    assert close(ms.values["mse"], skm.mean_squared_error(y, p, sample_weight=w))
+    assert close(ms.values["mae"], skm.mean_absolute_error(y, p, sample_weight=w))
+    assert close(ms.values["mape"], skm.mean_absolute_percentage_error(y, p, sample_weight=w))
+    if well_conditioned_target(y):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = skm.r2_score(y, p, sample_weight=w)
+            ev = skm.explained_variance_score(y, p, sample_weight=w)
+        assert close(ms.values["r2"], expected, abs_=1e-9)
+        assert close(ms.values["explained_variance"], ev, abs_=1e-9)
+
+
 @pytest.mark.parametrize("weighted", [False, True])
 def test_single_row_r2_undefined_rest_defined(weighted):
     w = np.array([2.5]) if weighted else None
