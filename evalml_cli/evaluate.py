@@ -121,8 +121,13 @@ def classify_multiclass(
     if worst is not None:
         warnings.append(rounded_warning(worst))
     pred = data.pred if data.pred is not None else mk.predict_argmax(scores)
-    state = mk.multiclass_update(data.y, pred, k, scores=scores, weight=data.weight, probabilities=probabilities)
-    ovo = mk.ovo_auc(data.y, scores, k, data.weight) if scores is not None else None
+    # Unweighted, one sort of each score column by class serves every OvO and then (merged in
+    # place) every OvR table: OvO first.
+    runs = (mk.class_score_runs(data.y, scores, k)
+            if scores is not None and data.weight is None and k <= mk.OVO_MAX_CLASSES else None)
+    ovo = mk.ovo_auc(data.y, scores, k, data.weight, runs=runs) if scores is not None else None
+    state = mk.multiclass_update(data.y, pred, k, scores=scores, weight=data.weight, probabilities=probabilities,
+                                 runs=runs)
     return multiclass_report(state, data, n=int(data.y.shape[0]), ovo=ovo, probabilities=probabilities,
                              warnings=warnings, top_k=top_k, normalize=normalize, normalize_scores=normalize_scores,
                              show_classes=show_classes)

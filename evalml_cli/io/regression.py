@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from evalml_cli.errors import EvalmlError
-from evalml_cli.io import ROW_OFFSET, TableSource, _negative_weight_warning, _row_list, drop_rows, invalid_rows, numeric_column
+from evalml_cli.io import (
+    ROW_OFFSET, TableSource, _negative_weight_warning, _row_list, drop_rows, invalid_rows, numeric_column,
+    releases_arrow_pages,
+)  # fmt: skip
 
 REG_TARGET_CANDIDATES = ("y_true", "target", "data", "y", "measured", "observed", "truth", "label")
 REG_PRED_CANDIDATES = ("y_pred", "pred", "prediction", "theory", "model", "fit", "output")
@@ -66,6 +69,7 @@ def _matrix(path: str, n_file: int, keep: np.ndarray | None, kind: str, *, warni
     return m
 
 
+@releases_arrow_pages
 def read_regression(
     path: str,
     *,
@@ -148,6 +152,7 @@ def check_density_options(likelihood: str | None, p: str | None, q: str | None, 
         raise EvalmlError("--weight applies to --likelihood only", hint="p and q are already distributions")
 
 
+@releases_arrow_pages
 def read_density(
     path: str,
     *,

@@ -26,6 +26,8 @@ from evalml_cli.kernels.binary import BinaryState, binary_merge, binary_update, 
 _EPS = float(np.finfo(np.float64).eps)
 #: OvO AUC walks K(K−1)/2 class pairs over the rows; above this many classes it is skipped.
 OVO_MAX_CLASSES = 100
+#: Rows per block in :func:`multiclass_update`.
+_BLOCK = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,68 @@ def true_class_rank(y: np.ndarray, scores: np.ndarray) -> np.ndarray:
     return (higher + later_ties).astype(np.int64)
 
 
+@dataclass
+class ClassRuns:
+    """Each score column's values on each class's rows, sorted: ``run(c, j)`` is column c on
+    the rows of class j, ascending. One sort of each column serves every one-vs-one table of
+    unweighted data (a pair's table is two of these runs) and then, merged in place by
+    :meth:`rest`, every one-vs-rest table.
+
+    Column c holds class c's group first, then the other classes' groups in class order.
+    """
+
+    columns: tuple[np.ndarray, ...]
+    counts: np.ndarray  # (k,) rows per class
+    merged: list[bool]  # rest(c) has merged column c's other groups
+
+    def _start(self, c: int, j: int) -> int:
+        if j == c:
+            return 0
+        return int(self.counts[c] + self.counts[:j].sum() - (self.counts[c] if c < j else 0))
+
+    def run(self, c: int, j: int) -> np.ndarray:
+        if self.merged[c] and j != c:
+            raise ValueError(f"column {c}'s runs were merged by rest({c})")
+        start = self._start(c, j)
+        return self.columns[c][start : start + int(self.counts[j])]
+
+    def rest(self, c: int) -> np.ndarray:
+        """Column c on the rows of every class but c, sorted: its groups merged in place (a
+        timsort finds the sorted runs), after which ``run(c, j)`` for j ≠ c is gone."""
+        out = self.columns[c][int(self.counts[c]) :]
+        if not self.merged[c]:
+            out.sort(kind="stable")
+            self.merged[c] = True
+        return out
+
+
+def class_score_runs(y: np.ndarray, scores: np.ndarray, k: int) -> ClassRuns:
+    """The :class:`ClassRuns` of ``scores`` (n, k) under the class codes ``y``."""
+    y = np.asarray(y, dtype=np.int64)
+    counts = np.bincount(y, minlength=k)
+    cum = np.r_[0, np.cumsum(counts)]
+    perm = np.argsort(y, kind="stable")  # rows grouped by class, in row order within each
+    columns = []
+    for c in range(k):
+        col, at = np.empty(y.shape[0]), 0
+        for rows in (perm[cum[c] : cum[c + 1]], perm[: cum[c]], perm[cum[c + 1] :]):  # class c first
+            np.take(scores[:, c], rows, out=col[at : at + rows.shape[0]], mode="clip")  # unbuffered
+            at += rows.shape[0]
+        columns.append(col)
+    del perm
+    runs = ClassRuns(tuple(columns), counts, [False] * k)
+    segments = [runs.run(c, j) for c in range(k) for j in range(k)]
+    if y.shape[0] < 1 << 20:
+        for seg in segments:
+            seg.sort()
+    else:  # two threads (NumPy releases the GIL while sorting)
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(2) as ex:
+            list(ex.map(np.ndarray.sort, sorted(segments, key=len, reverse=True)))
+    return runs
+
+
 def multiclass_update(
     y: np.ndarray,
     pred: np.ndarray,
@@ -123,25 +187,44 @@ def multiclass_update(
     *, weight: np.ndarray | None = None,
     probabilities: bool = False,
     ovr: bool = True,
+    runs: ClassRuns | None = None,
 ) -> MulticlassState:
     """Aggregate rows into a :class:`MulticlassState` (vectorized: bincounts, no row loop).
 
     ``ovr=False`` leaves out the exact one-vs-rest tables (the streaming engine keeps bounded
-    ranking states per class instead)."""
+    ranking states per class instead). ``runs``: the scores' :class:`ClassRuns` (unweighted),
+    from which the one-vs-rest tables are built without sorting again — merged in place, so a
+    caller needing one-vs-one runs (:func:`ovo_auc`) uses them first."""
     y = np.asarray(y, dtype=np.int64)
     pred = np.asarray(pred, dtype=np.int64)
     w = None if weight is None else np.asarray(weight, dtype=np.float64)
-    confusion = np.bincount(y * k + pred, weights=w, minlength=k * k).astype(np.float64).reshape(k, k)
-    rank_hist = nll = None
-    want_ovr, ovr = ovr, None
+    n = int(y.shape[0])
     if scores is not None:
         scores = np.asarray(scores, dtype=np.float64)
-        rank_hist = np.bincount(true_class_rank(y, scores), weights=w, minlength=k).astype(np.float64)
+    confusion = np.zeros(k * k)
+    rank_hist = np.zeros(k) if scores is not None else None
+    nll = 0.0 if scores is not None and probabilities else None
+    # In blocks of rows (temporaries of one block: the (rows, k) comparisons of the ranks stay
+    # small), unless a block's k² histogram would cost more than its rows.
+    block = _BLOCK if k * k <= _BLOCK else max(n, 1)
+    for i in range(0, n, block):
+        yb = y[i : i + block]
+        wb = None if w is None else w[i : i + block]
+        confusion += np.bincount(yb * k + pred[i : i + block], weights=wb, minlength=k * k)
+        if scores is None:
+            continue
+        sb = scores[i : i + block]
+        rank_hist += np.bincount(true_class_rank(yb, sb), weights=wb, minlength=k)
         if probabilities:
-            p_true = np.clip(scores[np.arange(y.shape[0]), y], _EPS, 1.0 - _EPS)
-            losses = -np.log(p_true)
-            nll = float(losses.sum() if w is None else losses @ w)
-        if want_ovr:
+            losses = np.clip(sb[np.arange(yb.shape[0]), yb], _EPS, 1.0 - _EPS)
+            np.log(losses, out=losses)
+            nll -= float(losses.sum() if wb is None else losses @ wb)
+    confusion = confusion.reshape(k, k)
+    want_ovr, ovr = ovr, None
+    if scores is not None:
+        if want_ovr and runs is not None and w is None:
+            ovr = tuple(BinaryState.from_runs(runs.run(c, c), runs.rest(c), buffer=runs.columns[c]) for c in range(k))
+        elif want_ovr:
             ovr = tuple(binary_update(y == c, scores[:, c], w) for c in range(k))
     return MulticlassState(confusion, int(y.shape[0]), rank_hist, nll, ovr)
 
@@ -297,7 +380,8 @@ def multiclass_compute(state: MulticlassState, top_k: int | None = None) -> Mult
     return MulticlassResult(ms, per_class, cm)
 
 
-def ovo_auc(y: np.ndarray, scores: np.ndarray, k: int, weight: np.ndarray | None = None) -> MetricSet:
+def ovo_auc(y: np.ndarray, scores: np.ndarray, k: int, weight: np.ndarray | None = None, *,
+            runs: ClassRuns | None = None) -> MetricSet:
     """One-vs-one ROC AUC (Hand & Till 2001), scikit-learn's ``multi_class='ovo'``.
 
     For each pair (a, b) of classes present in ``y``: on the rows of a or b,
@@ -320,8 +404,17 @@ def ovo_auc(y: np.ndarray, scores: np.ndarray, k: int, weight: np.ndarray | None
     w = None if weight is None else np.asarray(weight, dtype=np.float64)
     total = float(y.shape[0]) if w is None else float(w.sum())
     pair_scores, prevalence = [], []
+    if runs is None and w is None and present.shape[0] > 2:
+        runs = class_score_runs(y, scores, k)  # each column sorted once, not once per pair
     for i, a in enumerate(present):
         for b in present[i + 1 :]:
+            if runs is not None and w is None:
+                # a vs b on column a: a's run is positive, b's negative; likewise on column b
+                auc_a = ranking_metrics(BinaryState.from_runs(runs.run(a, a), runs.run(a, b))).values["roc_auc"]
+                auc_b = ranking_metrics(BinaryState.from_runs(runs.run(b, b), runs.run(b, a))).values["roc_auc"]
+                pair_scores.append((auc_a + auc_b) / 2.0)
+                prevalence.append(float(runs.counts[a] + runs.counts[b]) / total)
+                continue
             mask = (y == a) | (y == b)
             ya = y[mask] == a
             wm = None if w is None else w[mask]

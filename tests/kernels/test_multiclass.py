@@ -119,6 +119,54 @@ def test_roc_auc_ovr_and_ovo_match_sklearn(data):
         assert close(o[f"roc_auc_ovo_{avg}"], skm.roc_auc_score(y, scores, multi_class="ovo", average=avg)), avg
 
 
+@settings(max_examples=80, deadline=None)
+@given(multiclass_inputs(min_n=4, all_present=True), st.sampled_from([1, 3, 7]))
+def test_shared_class_runs_and_row_blocks_match_sklearn(data, block):
+    """The in-memory path: one ClassRuns serves OvO, then (merged in place) OvR; the update
+    walks rows in blocks of a few rows."""
+    from evalml_cli.kernels import multiclass as mk
+
+    k, y, scores, _ = data
+    runs = mk.class_score_runs(y, scores, k)
+    o = ovo_auc(y, scores, k, runs=runs).values
+    old = mk._BLOCK
+    mk._BLOCK = block
+    try:
+        state = multiclass_update(y, predict_argmax(scores), k, scores, probabilities=True, runs=runs)
+    finally:
+        mk._BLOCK = old
+    assert all(runs.merged)
+    with pytest.raises(ValueError):
+        runs.run(0, 1)
+    res = multiclass_compute(state, top_k=2)
+    v = res.metrics.values
+    assert close(v["log_loss"], skm.log_loss(y, scores, labels=np.arange(k)))
+    if k > 2:  # scikit-learn's top-k refuses two columns
+        assert close(v["top_k_accuracy"], skm.top_k_accuracy_score(y, scores, k=2, labels=np.arange(k)))
+    np.testing.assert_array_equal(res.confusion, skm.confusion_matrix(y, predict_argmax(scores), labels=np.arange(k)))
+    if k > 2:
+        for avg in ("macro", "weighted"):
+            assert close(v[f"roc_auc_ovr_{avg}"], skm.roc_auc_score(y, scores, multi_class="ovr", average=avg,
+                                                                   labels=np.arange(k))), avg
+            assert close(o[f"roc_auc_ovo_{avg}"], skm.roc_auc_score(y, scores, multi_class="ovo", average=avg)), avg
+
+
+def test_class_runs_sorted_in_two_threads_above_a_million_rows():
+    from evalml_cli.kernels import multiclass as mk
+
+    rng = np.random.default_rng(3)
+    n, k = (1 << 20) + 77, 3
+    y = rng.integers(0, k, n)
+    scores = rng.integers(1, 40, (n, k)).astype(float)  # ties within and across classes
+    scores /= scores.sum(axis=1, keepdims=True)
+    runs = mk.class_score_runs(y, scores, k)
+    for c in range(k):
+        for j in range(k):
+            np.testing.assert_array_equal(runs.run(c, j), np.sort(scores[y == j, c]))
+    o = ovo_auc(y, scores, k, runs=runs).values
+    assert close(o["roc_auc_ovo_macro"], skm.roc_auc_score(y, scores, multi_class="ovo"))
+
+
 def test_true_class_rank_ties_follow_sklearn():
     scores = np.array([[0.3, 0.3, 0.4], [0.5, 0.5, 0.0]])
     # Row 0: class 0 ties with 1; the higher index ranks first → class 0 at rank 2.
