@@ -8,6 +8,10 @@ the Brier score sum the per-score losses times the per-score weights. Because th
 table keyed by score, two states merge by re-aggregating their concatenation, so a file can be
 read in chunks, or partitions evaluated on a cluster, without changing the numbers.
 
+Unweighted, the same statistic is kept in an equivalent, cheaper form: each class's scores
+sorted (two runs). The default metrics read the runs directly — counts by ``searchsorted``,
+ROC AUC as the Mann–Whitney sum, sums in blocks — and the table is built only when asked for.
+
 The scikit-learn example used throughout: ``y = [0, 0, 1, 1]``, ``s = [0.1, 0.4, 0.35, 0.8]``
 gives ``roc_auc = 0.75`` and ``average_precision = 0.8333…``.
 """
