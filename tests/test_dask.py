@@ -81,3 +81,31 @@ def test_unreachable_scheduler_is_exit_2(dataset):
     res = CliRunner().invoke(app, ["classify", dataset, "-t", "y", "-s", "p_1", "--engine", "dask",
                                    "--scheduler", "tcp://127.0.0.1:9"], env={"EVALML_DASK_TIMEOUT": "1"})
     assert res.exit_code == 2 and "Dask scheduler" in res.stderr, res.stderr
+
+
+@pytest.mark.parametrize("suffix", [".arrow", ".jsonl", ".txt"])
+def test_a_file_of_another_format_is_one_part_read_whole_by_a_worker(cluster, tmp_path, suffix):
+    """Arrow IPC, JSON Lines and whitespace-separated text have no row groups: one worker reads
+    the file whole, and the numbers are the local engine's."""
+    import pyarrow.feather as feather
+    import pyarrow.json  # noqa: F401 - the reader evalml uses must be importable
+
+    rng = np.random.default_rng(11)
+    n = 900
+    y = rng.integers(0, 2, n)
+    p = np.clip(rng.normal(0.35 + 0.3 * y, 0.2), 0.0, 1.0)
+    w = rng.random(n) + 0.5
+    path = tmp_path / f"preds{suffix}"
+    if suffix == ".arrow":
+        feather.write_feather(pa.table({"y": y, "p": p, "w": w}), path)
+    elif suffix == ".jsonl":
+        path.write_text("".join(json.dumps({"y": int(a), "p": float(b), "w": float(c)}) + "\n"
+                                for a, b, c in zip(y, p, w)))
+    else:
+        path.write_text("y p w\n" + "".join(f"{a} {float(b)!r} {float(c)!r}\n" for a, b, c in zip(y, p, w)))
+    local = api.classify(str(path), target="y", score="p", weight="w")
+    remote = api.classify(str(path), target="y", score="p", weight="w", engine="dask",
+                          scheduler=cluster.scheduler_address)
+    assert remote.n == local.n == n
+    for name, value in local.metrics.items():
+        assert remote.metrics[name] == pytest.approx(value, rel=1e-12), name

@@ -1,6 +1,7 @@
 """The Dask engine: the local engine's update mapped over the dataset's parts on a cluster.
 
-Each part (a file of a dataset, or a whole Parquet/CSV file) is read and folded into a state on
+Each part (a file of a dataset, or a whole file; a format other than Parquet and CSV is one part
+read whole by one worker) is read and folded into a state on
 a worker with :meth:`StreamTask.update_part`; the states come back to the client and merge
 there, and the client builds the Report — the same numbers as ``--engine local``. Without
 ``--scheduler`` a ``LocalCluster`` of 2 workers on 127.0.0.1 is started for the run. Dask is
@@ -29,8 +30,8 @@ def run(task, src, scheduler: str | None = None):
     Client, LocalCluster = _import()
     parts = src.parts()
     if not parts:
-        raise EvalmlError(f"--engine dask reads Parquet or CSV files; {src.display} is another format",
-                          hint="convert it to Parquet, or use --engine local")
+        raise EvalmlError(f"--engine dask reads files, globs or directories, not {src.display}",
+                          hint="give a Parquet or CSV file, a glob or a directory")
     cluster = None
     try:
         if scheduler is None:

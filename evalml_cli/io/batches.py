@@ -69,7 +69,7 @@ class Part:
     """One unit of work (a file of a dataset): picklable, so a Dask worker can read it."""
 
     path: str
-    kind: str  # parquet or csv
+    kind: str  # parquet, csv, or whole (another format: read whole by one worker)
     partitions: tuple[tuple[str, str], ...] = ()
     first_row: int | None = None  # None when unknown (CSV)
     delimiter: str = ","
@@ -303,6 +303,8 @@ class BatchSource:
             return [Part(self.path, "parquet", (), 0)]
         if self.kind == "csv":
             return [Part(self.path, "csv", (), 0, self.delimiter, self.skip, self.decimal)]
+        if self.kind == "whole" and self.path != "-":  # Arrow IPC, JSON Lines, ROOT, whitespace text: one part
+            return [Part(self.path, "whole", (), 0, self.sep or "", 0, self.decimal)]
         return []
 
     def batches(self, columns: list[str], batch_rows: int, types: dict | None = None) -> Iterator[tuple[int, pa.Table]]:
@@ -360,6 +362,11 @@ def read_part(part: Part, columns: list[str], batch_rows: int, display: str, *, 
     pvals = dict(part.partitions)
     file_cols = [c for c in columns if c not in pvals]
     try:
+        if part.kind == "whole":
+            table = io.TableSource(part.path, sep=part.delimiter or None, decimal=part.decimal).read(file_cols)
+            for start in range(0, table.num_rows, batch_rows):
+                yield start, table.slice(start, batch_rows)
+            return
         if part.kind == "parquet":
             import pyarrow.parquet as pq
 
