@@ -34,6 +34,8 @@ __all__ = ["asimov", "hep_at", "hep_max", "ks_2samp", "overtraining", "significa
 # f(x) = (1 + x)·ln(1 + x) − x = Σ_{k≥2} (−1)^k x^k / (k(k − 1)): coefficients for k = 2..17.
 # Below |x| = 0.1 the direct form loses ~2ε/x of relative precision to cancellation; the
 # truncated series is exact to ~1e-16 there.
+#: Thresholds per block in :func:`hep_max`.
+_BLOCK = 1 << 16
 _SERIES = np.array([(-1.0) ** k / (k * (k - 1)) for k in range(2, 18)])
 
 
@@ -129,15 +131,21 @@ def hep_max(state: BinaryState, lumi_scale: float = 1.0) -> MetricSet:
     """
     ms = MetricSet()
     thr, tps, fps = _counts(state)
-    s, b = lumi_scale * tps, lumi_scale * fps
-    for name, key, z in (
-        ("max_significance", "max_significance_threshold", significance(s, b)),
-        ("max_asimov_significance", "max_asimov_threshold", asimov(s, b)),
-    ):
-        if z.size and not np.all(np.isnan(z)):
-            i = int(np.nanargmax(z))  # thresholds descend: the first maximum is the largest t
-            ms.set(name, float(z[i]))
-            ms.set(key, float(thr[i]))
+    best = {"significance": (-np.inf, np.nan), "asimov": (-np.inf, np.nan)}
+    # In blocks of thresholds (the formulas' temporaries stay small); thresholds descend, and
+    # only a strictly larger value replaces the best, so ties keep the largest threshold.
+    for i in range(0, thr.shape[0], _BLOCK):
+        s, b = lumi_scale * tps[i : i + _BLOCK], lumi_scale * fps[i : i + _BLOCK]
+        for kind, z in (("significance", significance(s, b)), ("asimov", asimov(s, b))):
+            if not np.all(np.isnan(z)):
+                k = int(np.nanargmax(z))
+                if z[k] > best[kind][0]:
+                    best[kind] = (float(z[k]), float(thr[i + k]))
+    for name, key, kind in (("max_significance", "max_significance_threshold", "significance"),
+                            ("max_asimov_significance", "max_asimov_threshold", "asimov")):
+        if best[kind][0] > -np.inf:  # some threshold has b > 0
+            ms.set(name, best[kind][0])
+            ms.set(key, best[kind][1])
         else:
             why = "b ≤ 0 at every threshold (no background weight selected)"
             ms.set(name, np.nan, why)

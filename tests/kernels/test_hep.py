@@ -72,10 +72,18 @@ def events(draw):
 
 
 @settings(max_examples=150, deadline=None)
-@given(events(), st.sampled_from([1.0, 2.5]))
-def test_hep_max_matches_brute_force_over_thresholds(d, lumi):
+@given(events(), st.sampled_from([1.0, 2.5]), st.sampled_from([None, 1, 2, 3]))
+def test_hep_max_matches_brute_force_over_thresholds(d, lumi, block):
+    """Also in blocks of 1-3 thresholds: a maximum tied across blocks keeps the largest t."""
+    from evalml_cli.kernels import hep
+
     y, s, w = d
-    got = hep_max(binary_update(y, s, w), lumi).values
+    old = hep._BLOCK
+    hep._BLOCK = block or old
+    try:
+        got = hep_max(binary_update(y, s, w), lumi).values
+    finally:
+        hep._BLOCK = old
     best_z = best_a = -1.0
     t_z = t_a = None
     for t in sorted(set(s.tolist()), reverse=True):  # ties keep the largest t
@@ -182,3 +190,20 @@ def test_overtraining_detects_a_shifted_test_sample():
     shifted = np.where(y_te, rng.beta(3, 2, n), rng.beta(2, 5, n))  # signal scores less extreme
     v = overtraining(y_tr, s_tr, y_te, shifted, train_weight=np.ones(n), test_weight=None).values
     assert v["ks_signal_pvalue"] < 1e-6 and v["ks_background_pvalue"] > 1e-3
+
+
+@pytest.mark.parametrize("block", [1, 2, 1 << 16])
+def test_hep_max_exact_tie_across_blocks_keeps_the_largest_threshold(block):
+    """z(0.9) = 2/√4 = 1 and z(0.5) = 3/√9 = 1: the tie keeps 0.9, whatever the block size."""
+    from evalml_cli.kernels import hep
+
+    y = np.array([1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0], bool)
+    s = np.array([0.9] * 6 + [0.5] * 6)
+    old = hep._BLOCK
+    hep._BLOCK = block
+    try:
+        got = hep_max(binary_update(y, s), 1.0).values
+    finally:
+        hep._BLOCK = old
+    assert got["max_significance"] == 1.0
+    assert got["max_significance_threshold"] == 0.9
