@@ -420,25 +420,47 @@ def parse_threshold_rule(text: str) -> ThresholdRule:
     return ThresholdRule("value", x, raw)
 
 
-def _rates(state: BinaryState) -> dict[str, np.ndarray]:
-    """Every working-point quantity at every distinct score (highest first), vectorized."""
-    thr, tp, fp = _counts(state)
-    p = float(tp[-1]) if tp.size else 0.0
-    n = float(fp[-1]) if fp.size else 0.0
-    fn = p - tp
-    tn = n - fp
-    nan = np.full(thr.shape, np.nan)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        tpr = _rate(tp, p)
-        fpr = _rate(fp, n)
-        predicted = tp + fp
-        precision = np.divide(tp, predicted, out=nan.copy(), where=predicted > 0)
-        f1_den = 2 * tp + fp + fn
-        f1 = np.divide(2 * tp, f1_den, out=nan.copy(), where=f1_den > 0)
-        margins = (tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)
-        mcc = np.divide(tp * tn - fp * fn, np.sqrt(np.maximum(margins, 0.0)), out=nan.copy(), where=margins > 0)
-    return {"threshold": thr, "tpr": tpr, "fpr": fpr, "precision": precision, "f1": f1, "mcc": mcc,
-            "youden": tpr - fpr, "p": np.float64(p), "n": np.float64(n)}
+class _Rates(dict):
+    """Every working-point quantity at every distinct score (highest first), vectorized, each
+    computed on first access (a rule or a level reads one or two of them: at 10M distinct
+    scores each is 80 MB)."""
+
+    def __init__(self, state: BinaryState) -> None:
+        thr, tp, fp = _counts(state)
+        p = float(tp[-1]) if tp.size else 0.0
+        n = float(fp[-1]) if fp.size else 0.0
+        super().__init__(threshold=thr, p=np.float64(p), n=np.float64(n))
+        self._tp, self._fp = tp, fp
+
+    def __missing__(self, key: str) -> np.ndarray:
+        tp, fp, p, n = self._tp, self._fp, float(self["p"]), float(self["n"])
+        nan = np.full(tp.shape, np.nan)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if key == "tpr":
+                value = _rate(tp, p)
+            elif key == "fpr":
+                value = _rate(fp, n)
+            elif key == "youden":
+                value = self["tpr"] - self["fpr"]
+            elif key == "precision":
+                predicted = tp + fp
+                value = np.divide(tp, predicted, out=nan, where=predicted > 0)
+            elif key == "f1":
+                f1_den = 2 * tp + fp + (p - tp)
+                value = np.divide(2 * tp, f1_den, out=nan, where=f1_den > 0)
+            elif key == "mcc":
+                fn, tn = p - tp, n - fp
+                margins = (tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)
+                value = np.divide(tp * tn - fp * fn, np.sqrt(np.maximum(margins, 0.0)), out=nan, where=margins > 0)
+            else:
+                raise KeyError(key)
+        self[key] = value
+        return value
+
+
+def _rates(state: BinaryState) -> _Rates:
+    """Every working-point quantity at every distinct score (highest first), on demand."""
+    return _Rates(state)
 
 
 def _choose_index(r: dict[str, np.ndarray], rule: ThresholdRule) -> tuple[int | None, str]:
@@ -532,10 +554,17 @@ def tpr_at_fpr(state: BinaryState, xs) -> np.ndarray:
         return np.full(xs.shape, np.nan)
     fpr = np.r_[0.0, r["fpr"]]
     tpr = np.r_[0.0, r["tpr"]]
-    order = np.argsort(fpr, kind="stable")
-    best = np.maximum.accumulate(tpr[order])  # best TPR among points with FPR ≤ fpr[order][j]
-    j = np.searchsorted(fpr[order], xs, side="right") - 1  # ≥ 0: the (0, 0) point is there
+    if not _ascending(fpr):  # only negative weights make FPR fall as the threshold drops
+        order = np.argsort(fpr, kind="stable")
+        fpr, tpr = fpr[order], tpr[order]
+    best = np.maximum.accumulate(tpr)  # best TPR among points with FPR ≤ fpr[j]
+    j = np.searchsorted(fpr, xs, side="right") - 1  # ≥ 0: the (0, 0) point is there
     return best[j]
+
+
+def _ascending(a: np.ndarray) -> bool:
+    """Whether ``a`` is sorted ascending (then a stable argsort is the identity)."""
+    return bool(np.all(a[1:] >= a[:-1]))
 
 
 def fpr_at_tpr(state: BinaryState, xs) -> np.ndarray:
@@ -555,9 +584,11 @@ def fpr_at_tpr(state: BinaryState, xs) -> np.ndarray:
         return np.full(xs.shape, np.nan)
     fpr = np.r_[0.0, r["fpr"]]
     tpr = np.r_[0.0, r["tpr"]]
-    order = np.argsort(tpr, kind="stable")
-    best = np.minimum.accumulate(fpr[order][::-1])[::-1]  # best FPR among points with TPR ≥ tpr[order][j]
-    j = np.searchsorted(tpr[order], xs, side="left")
+    if not _ascending(tpr):  # only negative weights make TPR fall as the threshold drops
+        order = np.argsort(tpr, kind="stable")
+        fpr, tpr = fpr[order], tpr[order]
+    best = np.minimum.accumulate(fpr[::-1])[::-1]  # best FPR among points with TPR ≥ tpr[j]
+    j = np.searchsorted(tpr, xs, side="left")
     out = np.full(xs.shape, np.nan)
     ok = j < tpr.shape[0]
     out[ok] = best[j[ok]]

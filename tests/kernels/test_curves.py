@@ -324,6 +324,25 @@ def test_tpr_at_fpr_and_fpr_at_tpr_match_brute_force(d):
         assert gf == pytest.approx(min(f for f, t in pts if t >= x), abs=1e-12)
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_tpr_at_fpr_and_fpr_at_tpr_with_negative_weights_match_brute_force(draw):
+    """Negative weights make the rates fall as the threshold drops: the points are sorted first."""
+    n = draw.draw(st.integers(2, 30))
+    y = np.array(draw.draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
+    s = np.array(draw.draw(st.lists(st.sampled_from([0.1, 0.25, 0.5, 0.75, 0.9]), min_size=n, max_size=n)))
+    w = np.array(draw.draw(st.lists(st.sampled_from([-1.0, -0.5, 1.0, 2.0, 3.25]), min_size=n, max_size=n)))
+    if not (w[y].sum() > 0 and w[~y].sum() > 0):
+        return
+    st_ = binary_update(y, s, w)
+    pts = [(0.0, 0.0)] + [(r["fpr"], r["tpr"]) for r in brute(y, s, w)]
+    for x, gt, gf in zip(XS, tpr_at_fpr(st_, XS), fpr_at_tpr(st_, XS)):
+        below = [t for f, t in pts if f <= x]
+        above = [f for f, t in pts if t >= x]
+        assert gt == pytest.approx(max(below), abs=1e-12)
+        assert (math.isnan(gf) and not above) or gf == pytest.approx(min(above), abs=1e-12)
+
+
 def test_tpr_at_fpr_hand_example():
     # Scores high to low: P N P N P; P = 3, N = 2.
     y = np.array([1, 0, 1, 0, 1], bool)
