@@ -154,33 +154,7 @@ def binary_update(y: np.ndarray, score: np.ndarray, weight: np.ndarray | None = 
     halves = _in_two_threads(_class_table, (both[:k], wboth[:k]), (both[k:], wboth[k:]), n)
     del both, wboth
     (sp, wp), (sn, wn) = halves
-    return BinaryState(*_merge_class_tables(sp, wp, sn, wn), n, True)
-
-
-def _merge_class_tables(sp: np.ndarray, wp: np.ndarray, sn: np.ndarray, wn: np.ndarray
-                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The table of the positives' (``sp``, distinct ascending, weights ``wp``) and negatives'
-    (``sn``, ``wn``) tables: each entry's merged position is its index plus the number of the
-    other class's scores before it (``searchsorted``; a positive goes before an equal
-    negative), then equal neighbours — a score in both classes — become one entry."""
-    m = sp.shape[0] + sn.shape[0]
-    at_pos = np.searchsorted(sn, sp, side="left")
-    at_pos += np.arange(sp.shape[0])
-    at_neg = np.searchsorted(sp, sn, side="right")
-    at_neg += np.arange(sn.shape[0])
-    scores = np.empty(m)
-    scores[at_pos] = sp
-    scores[at_neg] = sn
-    pos = np.zeros(m)
-    pos[at_pos] = wp
-    del at_pos
-    neg = np.zeros(m)
-    neg[at_neg] = wn
-    del at_neg
-    if _all_distinct(scores):
-        return scores, pos, neg
-    starts = np.flatnonzero(np.r_[True, scores[1:] != scores[:-1]])
-    return scores[starts], np.add.reduceat(pos, starts), np.add.reduceat(neg, starts)
+    return BinaryState(*merge_sorted_tables([sp, sn], [wp, None], [None, wn]), n, True)
 
 
 def _class_table(s: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -284,26 +258,45 @@ def binary_merge(a: BinaryState, b: BinaryState) -> BinaryState:
     return BinaryState(scores, pos, neg, a.n + b.n, a.weighted or b.weighted)
 
 
-def merge_sorted_tables(keys: list[np.ndarray], pos: list[np.ndarray], neg: list[np.ndarray]
+def merge_sorted_tables(keys: list[np.ndarray], pos: list[np.ndarray | None], neg: list[np.ndarray | None]
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Tables with ascending keys → one table of their distinct keys, weights summed.
+    """Tables with ascending keys → one table of their distinct keys, weights summed (a weight
+    array given as None is zeros).
 
-    A stable argsort of the concatenated keys is a timsort that finds the sorted runs and
-    merges them in linear time (~10x faster than ``np.unique``'s quicksort), and the stable
-    order sums each key's weights in the order the tables were given, as ``np.bincount`` would.
+    Two tables are interleaved by position: an entry's merged index is its own index plus the
+    number of the other table's keys before it (``searchsorted``; the first table's entry goes
+    before an equal key of the second). More tables: a stable argsort of the concatenated keys,
+    a timsort that finds the sorted runs and merges them in linear time (~10x faster than
+    ``np.unique``'s quicksort). Either way equal keys sit in the order the tables were given,
+    so each key's weights are summed in that order, as ``np.bincount`` would.
 
     >>> merge_sorted_tables([np.array([1, 3]), np.array([2, 3])], [np.ones(2), np.ones(2)],
-    ...                     [np.zeros(2), np.ones(2)])[0].tolist()
-    [1, 2, 3]
+    ...                     [None, np.ones(2)])
+    (array([1, 2, 3]), array([1., 1., 2.]), array([0., 1., 1.]))
     """
-    cat = np.concatenate(keys)
-    order = np.argsort(cat, kind="stable")
-    cat = cat[order]
-    starts = np.flatnonzero(np.r_[True, cat[1:] != cat[:-1]]) if cat.size else np.empty(0, np.intp)
-    if starts.shape[0] == cat.shape[0]:  # no key in two tables: a permutation, nothing to sum
-        return cat, np.concatenate(pos)[order], np.concatenate(neg)[order]
-    return (cat[starts], np.add.reduceat(np.concatenate(pos)[order], starts),
-            np.add.reduceat(np.concatenate(neg)[order], starts))
+    sizes = [k.shape[0] for k in keys]
+    m = sum(sizes)
+    if len(keys) == 2:
+        at = (np.searchsorted(keys[1], keys[0], side="left") + np.arange(sizes[0]),
+              np.searchsorted(keys[0], keys[1], side="right") + np.arange(sizes[1]))
+        cat = np.empty(m, dtype=np.result_type(*keys))
+        merged = [cat, np.zeros(m), np.zeros(m)]
+        for out, parts in zip(merged, (keys, pos, neg)):
+            for where, part in zip(at, parts):
+                if part is not None:
+                    out[where] = part
+    else:
+        cat = np.concatenate(keys)
+        order = np.argsort(cat, kind="stable")
+        merged = [cat[order]] + [
+            np.concatenate([np.zeros(size) if part is None else part for part, size in zip(parts, sizes)])[order]
+            for parts in (pos, neg)
+        ]
+    cat = merged[0]
+    if _all_distinct(cat):  # no key in two tables: nothing to sum
+        return tuple(merged)
+    starts = np.flatnonzero(np.r_[True, cat[1:] != cat[:-1]])
+    return cat[starts], np.add.reduceat(merged[1], starts), np.add.reduceat(merged[2], starts)
 
 
 def _ratio(ms: MetricSet, name: str, num: float, den: float, *, reason: str) -> None:
