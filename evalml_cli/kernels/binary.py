@@ -387,8 +387,6 @@ def ranking_metrics(state: BinaryState) -> MetricSet:
     """
     if state.runs is not None:
         return _ranking_metrics_runs(*state.runs)
-    if not state.weighted:
-        return _ranking_metrics_counts(state)
     ms = MetricSet()
     # Weights are divided by a power of two near their largest per-score sum (exact), so that
     # P·N and the dot product below neither underflow (weights of 1e-170) nor overflow (1e160).
@@ -483,67 +481,6 @@ def _ranking_metrics_runs(a: np.ndarray, b: np.ndarray) -> MetricSet:
     else:
         ms.set("roc_auc", np.nan, "needs rows of both classes (only one class present)")
     ms.set("average_precision", ap / p_total)
-    return ms
-
-
-def _ranking_metrics_counts(state: BinaryState) -> MetricSet:
-    """:func:`ranking_metrics` for unweighted states (integer counts), from ascending cumulative
-    sums of contiguous arrays: the counts above level i are TPS_i = P − C_i + pos_i with
-    C = cumsum(pos) from the lowest score up (likewise FPS from the negatives), so
-
-        roc_auc · P·N = Σ neg_i (TPS_i − pos_i/2) = P·N − neg·C + ½ neg·pos,
-
-    and average precision needs TPS/(TPS+FPS) only at the levels holding positives. Every
-    intermediate is an integer (or half) below 2^53, so the result is that of the general path.
-    """
-    ms = MetricSet()
-    pos, neg = state.pos, state.neg
-    if pos.size == 0:
-        ms.set("roc_auc", np.nan, "needs rows of both classes (only one class present)")
-        ms.set("average_precision", np.nan, "no positive rows")
-        return ms
-    cp = np.cumsum(pos)
-    p_total = float(cp[-1])
-    # Exact: integer counts below 2^53 sum to the same number in any order (this is cumsum's
-    # last element), and the n-element cumulative sum of the negatives waits until needed.
-    n_total = float(neg.sum())
-    if p_total > 0 and n_total > 0:
-        num = p_total * n_total - float(neg @ cp) + 0.5 * float(neg @ pos)
-        ms.set("roc_auc", num / p_total / n_total)
-    else:
-        ms.set("roc_auc", np.nan, "needs rows of both classes (only one class present)")
-    if p_total > 0:
-        # Levels with positives; nonzero of a bool mask is branch-free, ~5x faster than on floats.
-        at = np.flatnonzero(pos != 0)
-        # Same operations in the same order, in place: (P − C_at) + pos_at, (N − D_at) + neg_at.
-        # One n-element buffer serves in turn as C, as scratch, as D = cumsum(neg) and as the
-        # precisions: no fresh 8-byte-per-level allocations (their page faults cost as much
-        # as the arithmetic) and a lower peak.
-        na = at.shape[0]
-        tps = cp[at]
-        np.subtract(p_total, tps, out=tps)
-        np.take(pos, at, out=cp[:na], mode="clip")  # valid indices; "clip" writes out unbuffered
-        tps += cp[:na]
-        cn = np.cumsum(neg, out=cp)
-        del cp
-        fps = cn[at]
-        np.subtract(n_total, fps, out=fps)
-        np.take(neg, at, out=cn[:na], mode="clip")
-        fps += cn[:na]
-        fps += tps
-        tps /= fps
-        del fps
-        # The sum runs over every level from the highest score down (zeros where no positive),
-        # as in the general path, so the rounding — and the reported number — is the same.
-        m = pos.shape[0]
-        precision = cn
-        precision.fill(0.0)
-        np.subtract(m - 1, at, out=at)
-        precision[at] = tps
-        del tps, at
-        ms.set("average_precision", float(np.ascontiguousarray(pos[::-1]) @ precision) / p_total)
-    else:
-        ms.set("average_precision", np.nan, "no positive rows")
     return ms
 
 
