@@ -149,29 +149,22 @@ def regression_update(
         ape = np.maximum(np.abs(yb), _APE_EPS)  # scikit-learn's mean_absolute_percentage_error
         np.divide(abs_r, ape, out=ape)
         pos_r = np.maximum(r, 0.0)
-        if wb is None:
-            s_y += float(yb.sum())
-            s_r += float(r.sum())
-            sum_w_r2 += float(r @ r)
-            sum_w_abs_r += float(abs_r.sum())
-            sum_w_ape += float(ape.sum())
-            sum_w_pos_r += float(pos_r.sum())
-        else:
+        if wb is not None:
             sum_w += float(wb.sum())
-            s_y += float(wb @ yb)
-            s_r += float(wb @ r)
-            sum_w_r2 += float(wb @ (r * r))
-            sum_w_abs_r += float(wb @ abs_r)
-            sum_w_ape += float(wb @ ape)
-            sum_w_pos_r += float(wb @ pos_r)
+        s_y += _wsum(wb, yb)
+        s_r += _wsum(wb, r)
+        sum_w_r2 += _wsum(wb, r, r)
+        sum_w_abs_r += _wsum(wb, abs_r)
+        sum_w_ape += _wsum(wb, ape)
+        sum_w_pos_r += _wsum(wb, pos_r)
     if sum_w != 0.0:
         mean_y, mean_r = s_y / sum_w, s_r / sum_w
         m2_y = m2_r = 0.0
         for _, yb, r, wb in _blocks(y, pred, w, w_scale):
             dy = yb - mean_y
             r -= mean_r
-            m2_y += float(dy @ dy) if wb is None else float(wb @ (dy * dy))
-            m2_r += float(r @ r) if wb is None else float(wb @ (r * r))
+            m2_y += _wsum(wb, dy, dy)
+            m2_r += _wsum(wb, r, r)
     else:
         mean_y = mean_r = m2_y = m2_r = math.nan
     return RegressionState(
@@ -195,6 +188,13 @@ def regression_update(
 
 #: Rows per block in :func:`regression_update`.
 _BLOCK = 1 << 16
+
+
+def _wsum(w: np.ndarray | None, a: np.ndarray, b: np.ndarray | None = None) -> float:
+    """Σ w·a (Σ w·a·b with ``b``); without weights a plain sum (dot product)."""
+    if b is None:
+        return float(a.sum() if w is None else w @ a)
+    return float(a @ b if w is None else w @ (a * b))
 
 
 def _blocks(y: np.ndarray, pred: np.ndarray, w: np.ndarray | None, w_scale: float):
