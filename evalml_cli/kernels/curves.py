@@ -549,22 +549,29 @@ def tpr_at_fpr(state: BinaryState, xs) -> np.ndarray:
     [0.5, 1.0, 1.0]
     """
     xs = _check_levels(xs, "tpr_at_fpr")
-    r = _rates(state)
-    if not (r["p"] > 0 and r["n"] > 0):
+    points = _roc_points(state, by="fpr")
+    if points is None:
         return np.full(xs.shape, np.nan)
-    fpr = np.r_[0.0, r["fpr"]]
-    tpr = np.r_[0.0, r["tpr"]]
-    if not _ascending(fpr):  # only negative weights make FPR fall as the threshold drops
-        order = np.argsort(fpr, kind="stable")
-        fpr, tpr = fpr[order], tpr[order]
+    fpr, tpr = points
     best = np.maximum.accumulate(tpr)  # best TPR among points with FPR ≤ fpr[j]
     j = np.searchsorted(fpr, xs, side="right") - 1  # ≥ 0: the (0, 0) point is there
     return best[j]
 
 
-def _ascending(a: np.ndarray) -> bool:
-    """Whether ``a`` is sorted ascending (then a stable argsort is the identity)."""
-    return bool(np.all(a[1:] >= a[:-1]))
+def _roc_points(state: BinaryState, *, by: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(fpr, tpr)`` of every threshold plus the all-negative point (0, 0), ordered by ``by``
+    (stable), or None when either class has no positive total weight. The points come in
+    that order already unless negative weights make a rate fall as the threshold drops."""
+    r = _rates(state)
+    if not (r["p"] > 0 and r["n"] > 0):
+        return None
+    fpr = np.r_[0.0, r["fpr"]]
+    tpr = np.r_[0.0, r["tpr"]]
+    key = fpr if by == "fpr" else tpr
+    if not np.all(key[1:] >= key[:-1]):
+        order = np.argsort(key, kind="stable")
+        fpr, tpr = fpr[order], tpr[order]
+    return fpr, tpr
 
 
 def fpr_at_tpr(state: BinaryState, xs) -> np.ndarray:
@@ -579,14 +586,10 @@ def fpr_at_tpr(state: BinaryState, xs) -> np.ndarray:
     [0.0, 0.0, 0.5]
     """
     xs = _check_levels(xs, "fpr_at_tpr")
-    r = _rates(state)
-    if not (r["p"] > 0 and r["n"] > 0):
+    points = _roc_points(state, by="tpr")
+    if points is None:
         return np.full(xs.shape, np.nan)
-    fpr = np.r_[0.0, r["fpr"]]
-    tpr = np.r_[0.0, r["tpr"]]
-    if not _ascending(tpr):  # only negative weights make TPR fall as the threshold drops
-        order = np.argsort(tpr, kind="stable")
-        fpr, tpr = fpr[order], tpr[order]
+    fpr, tpr = points
     best = np.minimum.accumulate(fpr[::-1])[::-1]  # best FPR among points with TPR ≥ tpr[j]
     j = np.searchsorted(tpr, xs, side="left")
     out = np.full(xs.shape, np.nan)
