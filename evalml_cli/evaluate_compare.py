@@ -338,10 +338,21 @@ def _paired_generic(n, weight, eval1, eval2, *, names, s):
     return {k: got[f"2:{k}"][0] - got[f"1:{k}"][0] for k in names}
 
 
+def _mcnemar_delta(correct1: np.ndarray, correct2: np.ndarray, a, b, s: Settings) -> Delta:
+    """The accuracy delta's interval (paired bootstrap replicates ``a``, ``b``) with McNemar's
+    exact p-value from the rows each model gets right."""
+    from evalml_cli.kernels.bootstrap import bootstrap_interval
+    from evalml_cli.kernels.intervals import mcnemar_counts, mcnemar_exact
+
+    low, high = bootstrap_interval(b.values["accuracy"] - a.values["accuracy"], s.level, "percentile")
+    return Delta(None, finite_or_none(low), finite_or_none(high), mcnemar_exact(*mcnemar_counts(correct1, correct2)),
+                 "mcnemar")
+
+
 def _binary(d1, d2, threshold: float, s: Settings):
     from evalml_cli import evaluate
     from evalml_cli.kernels.bootstrap import paired_binary_replicates
-    from evalml_cli.kernels.intervals import delong_paired, mcnemar_counts, mcnemar_exact
+    from evalml_cli.kernels.intervals import delong_paired
 
     w = d1.weight
     d2 = replace(d2, weight=w)
@@ -355,16 +366,8 @@ def _binary(d1, d2, threshold: float, s: Settings):
         iv = dl.interval(s.level)
         special["roc_auc"] = Delta(finite_or_none(dl.delta), finite_or_none(iv[0]), finite_or_none(iv[1]),
                                    finite_or_none(dl.p_value), "delong")
-        c1 = (d1.score >= threshold) == d1.y
-        c2 = (d2.score >= threshold) == d1.y
-        bcount, ccount = mcnemar_counts(c1, c2)
-        acc = a.values.get("accuracy")
-        reps = b.values["accuracy"] - acc
-        from evalml_cli.kernels.bootstrap import bootstrap_interval
-
-        biv = bootstrap_interval(reps, s.level, "percentile")
-        special["accuracy"] = Delta(None, finite_or_none(biv[0]), finite_or_none(biv[1]),
-                                    mcnemar_exact(bcount, ccount), "mcnemar")
+        special["accuracy"] = _mcnemar_delta((d1.score >= threshold) == d1.y, (d2.score >= threshold) == d1.y,
+                                             a, b, s)
     delta = _delta_block(r1, r2, special, a, reps2=b, gen=None, s=s)
     return r1, r2.with_warnings(*_undefined_warnings(delta)), delta
 
@@ -372,7 +375,6 @@ def _binary(d1, d2, threshold: float, s: Settings):
 def _multiclass(d1, d2, s: Settings):
     from evalml_cli import evaluate
     from evalml_cli.kernels.bootstrap import multiclass_replicates
-    from evalml_cli.kernels.intervals import mcnemar_counts, mcnemar_exact
     from evalml_cli.kernels.multiclass import predict_argmax
 
     w = d1.weight
@@ -389,12 +391,7 @@ def _multiclass(d1, d2, s: Settings):
                           lambda ww: evaluate.classify_multiclass(replace(d2, weight=ww)).metrics, names=slow, s=s)
     special: dict[str, Delta] = {}
     if w is None and s.method == "auto":
-        bcount, ccount = mcnemar_counts(p1 == d1.y, p2 == d1.y)
-        from evalml_cli.kernels.bootstrap import bootstrap_interval
-
-        biv = bootstrap_interval(b.values["accuracy"] - a.values["accuracy"], s.level, "percentile")
-        special["accuracy"] = Delta(None, finite_or_none(biv[0]), finite_or_none(biv[1]),
-                                    mcnemar_exact(bcount, ccount), "mcnemar")
+        special["accuracy"] = _mcnemar_delta(p1 == d1.y, p2 == d1.y, a, b, s)
     delta = _delta_block(r1, r2, special, a, reps2=b, gen=gen, s=s)
     return r1, r2.with_warnings(*_undefined_warnings(delta)), delta
 
