@@ -85,6 +85,10 @@ SummaryOpt = Annotated[
     typer.Option("--summary", metavar="PATH",
                  help="Also append the Markdown report to PATH (e.g. \"$GITHUB_STEP_SUMMARY\"), whatever --format says."),
 ]
+SepOpt = Annotated[Optional[str], typer.Option("--sep", metavar="CHAR",
+                  help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")]
+DecimalOpt = Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR",
+                      help="CSV decimal mark, e.g. ',' (with --sep ';').")]
 DropInvalidOpt = Annotated[
     bool, typer.Option("--drop-invalid", help="Skip rows with a missing, NaN or inf value instead of failing; the count is reported.")
 ]

@@ -8,9 +8,9 @@ from typing import Annotated, Optional
 import typer
 
 from evalml_cli.commands._common import (
-    BaselineOpt, BootstrapKindOpt, BootstrapOpt, ByOpt, CiMethodOpt, CiOpt, DropInvalidOpt, EngineOpt, FormatOpt,
-    GapOpt, MaxDropOpt, MaxRiseOpt, MemoryLimitOpt, OutputOpt, PlotOpt, QuietOpt, RequireOpt, SchedulerOpt, SeedOpt,
-    SummaryOpt, WeightOpt, ci_kwargs, figures, run,
+    BaselineOpt, BootstrapKindOpt, BootstrapOpt, ByOpt, CiMethodOpt, CiOpt, DecimalOpt, DropInvalidOpt, EngineOpt,
+    FormatOpt, GapOpt, MaxDropOpt, MaxRiseOpt, MemoryLimitOpt, OutputOpt, PlotOpt, QuietOpt, RequireOpt,
+    SchedulerOpt, SeedOpt, SepOpt, SummaryOpt, WeightOpt, ci_kwargs, figures, run,
 )  # fmt: skip
 
 
@@ -87,8 +87,8 @@ def classify(
                             help="Multiclass table: show at most N classes (the worst by f1); JSON stays complete.")] = 20,
     classes: Annotated[Optional[str], typer.Option("--classes", metavar="LIST",
                        help="Class of each score column: names in column order (a,b,c) or LABEL=COLUMN pairs.")] = None,
-    sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
-    decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark, e.g. ',' (with --sep ';').")] = None,
+    sep: SepOpt = None,
+    decimal: DecimalOpt = None,
     ci: CiOpt = None,
     ci_method: CiMethodOpt = "auto",
     bootstrap: BootstrapOpt = 1000,

@@ -8,8 +8,9 @@ from typing import Annotated, Optional
 import typer
 
 from evalml_cli.commands._common import (
-    BootstrapKindOpt, BootstrapOpt, ByOpt, CiMethodOpt, CiOpt, FormatOpt, GapOpt, OutputOpt, QuietOpt, RequireOpt,
-    BaselineOpt, MaxDropOpt, MaxRiseOpt, PlotOpt, SeedOpt, SummaryOpt, WeightOpt, ci_kwargs, fail, figures, run,
+    BaselineOpt, BootstrapKindOpt, BootstrapOpt, ByOpt, CiMethodOpt, CiOpt, DecimalOpt, FormatOpt, GapOpt,
+    MaxDropOpt, MaxRiseOpt, OutputOpt, PlotOpt, QuietOpt, RequireOpt, SeedOpt, SepOpt, SummaryOpt, WeightOpt,
+    ci_kwargs, fail, figures, run,
 )  # fmt: skip
 
 EXAMPLES = """
@@ -48,8 +49,8 @@ def compare(
                          help="A row is predicted positive when score >= T (accuracy, McNemar).")] = 0.5,
     classes: Annotated[Optional[str], typer.Option("--classes", metavar="LIST",
                        help="Class of each score column (multiclass), as for classify.")] = None,
-    sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator.")] = None,
-    decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark.")] = None,
+    sep: SepOpt = None,
+    decimal: DecimalOpt = None,
     ci: CiOpt = None,
     ci_method: CiMethodOpt = "auto",
     bootstrap: BootstrapOpt = 1000,

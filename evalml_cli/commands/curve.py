@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from evalml_cli.commands._common import DropInvalidOpt, OutputOpt, QuietOpt, WeightOpt
+from evalml_cli.commands._common import DecimalOpt, DropInvalidOpt, OutputOpt, QuietOpt, SepOpt, WeightOpt
 
 EXAMPLES = """
   evalml curve test.csv --kind roc --output roc.csv
@@ -53,8 +53,8 @@ def curve(
                       "auto:youden, auto:f1 and auto:mcc land.")] = None,
     bins: Annotated[str, typer.Option("--bins", metavar="N|quantile:N", help="calibration: N equal-width bins on [0, 1] "
                     "(right edge closed) or quantile:N equal-mass bins.")] = "15",
-    sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator.")] = None,
-    decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark.")] = None,
+    sep: SepOpt = None,
+    decimal: DecimalOpt = None,
     drop_invalid: DropInvalidOpt = False,
     fmt: Annotated[Optional[CurveFormat], typer.Option("--format", "-f", help="csv (default), json, markdown or html "
                    "(the figure and the points). With --output and no --format, chosen from the extension (.json, .md, .html).")] = None,

@@ -7,9 +7,9 @@ from typing import Annotated, Optional
 import typer
 
 from evalml_cli.commands._common import (
-    BaselineOpt, BootstrapKindOpt, BootstrapOpt, ByOpt, CiMethodOpt, CiOpt, DropInvalidOpt, EngineOpt, FormatOpt,
-    GapOpt, MaxDropOpt, MaxRiseOpt, MemoryLimitOpt, OutputOpt, PlotOpt, QuietOpt, RequireOpt, SchedulerOpt, SeedOpt,
-    SummaryOpt, WeightOpt, ci_kwargs, fail, figures, run,
+    BaselineOpt, BootstrapKindOpt, BootstrapOpt, ByOpt, CiMethodOpt, CiOpt, DecimalOpt, DropInvalidOpt, EngineOpt,
+    FormatOpt, GapOpt, MaxDropOpt, MaxRiseOpt, MemoryLimitOpt, OutputOpt, PlotOpt, QuietOpt, RequireOpt,
+    SchedulerOpt, SeedOpt, SepOpt, SummaryOpt, WeightOpt, ci_kwargs, fail, figures, run,
 )  # fmt: skip
 
 REGRESS_EXAMPLES = """
@@ -55,8 +55,8 @@ def regress(
     plot: PlotOpt = None,
     pulls: Annotated[Optional[str], typer.Option("--pulls", metavar="PATH",
                      help="Write per-row residual and pull (CSV: row,residual,pull), like --output; '-' is stdout.")] = None,
-    sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
-    decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark, e.g. ',' (with --sep ';').")] = None,
+    sep: SepOpt = None,
+    decimal: DecimalOpt = None,
     ci: CiOpt = None,
     ci_method: CiMethodOpt = "auto",
     bootstrap: BootstrapOpt = 1000,
@@ -118,8 +118,8 @@ def density(
     p: Annotated[Optional[str], typer.Option("--p", metavar="COL", help="Observed distribution over bins (counts or probabilities).")] = None,
     q: Annotated[Optional[str], typer.Option("--q", metavar="COL", help="Model/expected distribution over the same bins.")] = None,
     weight: WeightOpt = None,
-    sep: Annotated[Optional[str], typer.Option("--sep", metavar="CHAR", help="CSV field separator, e.g. ';' or '\\t'; ' ' = runs of spaces.")] = None,
-    decimal: Annotated[Optional[str], typer.Option("--decimal", metavar="CHAR", help="CSV decimal mark, e.g. ',' (with --sep ';').")] = None,
+    sep: SepOpt = None,
+    decimal: DecimalOpt = None,
     ci: CiOpt = None,
     ci_method: CiMethodOpt = "auto",
     bootstrap: BootstrapOpt = 1000,
