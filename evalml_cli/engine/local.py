@@ -30,7 +30,6 @@ from evalml_cli.errors import EvalmlError
 from evalml_cli.kernels.state import merge as merge_states
 from evalml_cli.kernels.state import merged
 
-_EPS = float(np.finfo(np.float64).eps)
 
 
 # --------------------------------------------------------------------------------------------
@@ -222,6 +221,7 @@ class BinaryStream:
 
 
 def binary_update(plan: B.Plan, table, first_row: int, threshold: float, *, budget: int) -> BinaryStream:
+    from evalml_cli.kernels.binary import class_loss_sums
     from evalml_cli.kernels.ranking import ranking_update
 
     data = B.validate(plan, table, first_row)
@@ -248,12 +248,11 @@ def binary_update(plan: B.Plan, table, first_row: int, threshold: float, *, budg
         st.sum_w = float(w.sum())
     st.n_pos = int(np.count_nonzero(y))
     st.smin, st.smax = float(s.min()), float(s.max())
-    with np.errstate(all="ignore"):
-        p = np.clip(s, _EPS, 1.0 - _EPS)
-        losses = np.where(y, -np.log(p), -np.log1p(-p))
-        sq = np.square(s - y)
-        st.loss = float(losses.sum() if w is None else losses @ w)
-        st.sq = float(sq.sum() if w is None else sq @ w)
+    with np.errstate(all="ignore"):  # scores outside [0, 1] give no log loss (checked at the end)
+        for cls in (y, ~y):
+            _, loss, sq = class_loss_sums(s[cls], cls is y, None if w is None else w[cls])
+            st.loss += loss
+            st.sq += sq
     if st.n_pos:
         st.pos_text = data.pos_label
     return st

@@ -499,66 +499,51 @@ def probability_metrics(state: BinaryState) -> MetricSet:
         ms.set("brier", np.nan, why)
         return ms
     if state.runs is not None:
-        return _probability_metrics_runs(ms, *state.runs)
-    c = pow2_scale(state.pos, state.neg)  # exact rescaling: no overflow of the weighted sums
-    s, pos, neg = state.table()
-    m = s.shape[0]
-    # In blocks, with two scratch buffers and every step in place (per block the same
-    # operations as ``pos @ -log(p) + neg @ -log1p(-p)`` and ``pos @ (1 − s)² + neg @ s²``).
-    loss = sq = total = 0.0
-    t, u = np.empty(min(_BLOCK, m)), np.empty(min(_BLOCK, m))
-    for i in range(0, m, _BLOCK):
-        sb, pb, nb = s[i : i + _BLOCK], pos[i : i + _BLOCK], neg[i : i + _BLOCK]
-        if c != 1.0:
-            pb, nb = pb / c, nb / c
-        tb, ub = t[: sb.shape[0]], u[: sb.shape[0]]
-        total += float(pb.sum() + nb.sum())
-        np.clip(sb, _EPS, 1.0 - _EPS, out=tb)
-        np.negative(tb, out=ub)
-        np.log1p(ub, out=ub)
-        np.log(tb, out=tb)
-        loss -= float(pb @ tb + nb @ ub)
-        np.subtract(1.0, sb, out=tb)
-        np.square(tb, out=tb)
-        np.square(sb, out=ub)
-        sq += float(pb @ tb + nb @ ub)
+        (_, loss_p, sq_p), (_, loss_n, sq_n) = (class_loss_sums(run, positive) for run, positive in
+                                                zip(state.runs, (True, False)))
+        total = float(state.n)
+    else:
+        c = pow2_scale(state.pos, state.neg)  # exact rescaling: no overflow of the weighted sums
+        s, pos, neg = state.table()
+        (w_p, loss_p, sq_p), (w_n, loss_n, sq_n) = (class_loss_sums(s, positive, w, scale=c) for w, positive in
+                                                    ((pos, True), (neg, False)))
+        total = w_p + w_n
     if not total > 0:
         ms.set("log_loss", np.nan, "total weight is not positive")
         ms.set("brier", np.nan, "total weight is not positive")
         return ms
-    ms.set("log_loss", loss / total)
-    ms.set("brier", sq / total)
+    ms.set("log_loss", (loss_p + loss_n) / total)
+    ms.set("brier", (sq_p + sq_n) / total)
     return ms
 
 
-def _probability_metrics_runs(ms: MetricSet, a: np.ndarray, b: np.ndarray) -> MetricSet:
-    """:func:`probability_metrics` from the sorted positive scores ``a`` and negative ``b``
-    (probabilities, checked by the caller): per-row losses summed in blocks."""
-    total = a.shape[0] + b.shape[0]
-    if total == 0:
-        ms.set("log_loss", np.nan, "total weight is not positive")
-        ms.set("brier", np.nan, "total weight is not positive")
-        return ms
-    loss = sq = 0.0
-    buf = np.empty(min(_BLOCK, max(a.shape[0], b.shape[0])))
-    for run, positive in ((a, True), (b, False)):
-        for i in range(0, run.shape[0], _BLOCK):
-            x = run[i : i + _BLOCK]
-            t = buf[: x.shape[0]]
-            np.clip(x, _EPS, 1.0 - _EPS, out=t)
-            if positive:  # −ln p and (1 − p)²
-                np.log(t, out=t)
-                loss -= float(t.sum())
-                np.subtract(1.0, x, out=t)
-            else:  # −ln(1 − p) and p²
-                np.negative(t, out=t)
-                np.log1p(t, out=t)
-                loss -= float(t.sum())
-                np.copyto(t, x)
-            sq += float(t @ t)
-    ms.set("log_loss", loss / total)
-    ms.set("brier", sq / total)
-    return ms
+def class_loss_sums(p: np.ndarray, positive: bool, w: np.ndarray | None = None, *, scale: float = 1.0
+                    ) -> tuple[float, float, float]:
+    """``(Σ w, Σ w·loss, Σ w·squared error)`` of one class's scores ``p`` (probabilities):
+    loss −ln p and (1 − p)² for positives, −ln(1 − p) and p² for negatives, p clipped to
+    [ε, 1 − ε] in the logarithms. ``w`` None counts each row once; weights are divided by
+    ``scale`` (a power of two: exact) before summing. In blocks: one scratch buffer."""
+    total = loss = sq = 0.0
+    t_buf = np.empty(min(_BLOCK, p.shape[0]))
+    for i in range(0, p.shape[0], _BLOCK):
+        x = p[i : i + _BLOCK]
+        t = t_buf[: x.shape[0]]
+        wb = None if w is None else (w[i : i + _BLOCK] if scale == 1.0 else w[i : i + _BLOCK] / scale)
+        np.clip(x, _EPS, 1.0 - _EPS, out=t)
+        if positive:
+            np.log(t, out=t)
+        else:
+            np.negative(t, out=t)
+            np.log1p(t, out=t)
+        loss -= float(t.sum() if wb is None else wb @ t)
+        if positive:
+            np.subtract(1.0, x, out=t)
+        else:
+            np.copyto(t, x)
+        np.square(t, out=t)
+        sq += float(t.sum() if wb is None else wb @ t)
+        total += float(x.shape[0] if wb is None else wb.sum())
+    return total, loss, sq
 
 
 def binary_compute(state: BinaryState, threshold: float = 0.5) -> MetricSet:
