@@ -242,7 +242,20 @@ def _all_distinct(s: np.ndarray, block: int = 1 << 18) -> bool:
 
 def _sort_halves(a: np.ndarray, k: int) -> None:
     """Sort ``a[:k]`` and ``a[k:]`` in place, in two threads for large arrays."""
-    _in_two_threads(np.ndarray.sort, (a[:k],), (a[k:],), a.shape[0])
+    sort_in_place([a[:k], a[k:]])
+
+
+def sort_in_place(arrays: list[np.ndarray]) -> None:
+    """Sort each array in place; in two threads (NumPy releases the GIL while sorting) when
+    they hold 2^20 values or more, the largest first."""
+    if sum(a.shape[0] for a in arrays) < 1 << 20:
+        for a in arrays:
+            a.sort()
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as ex:
+        list(ex.map(np.ndarray.sort, sorted(arrays, key=len, reverse=True)))
 
 
 def binary_merge(a: BinaryState, b: BinaryState) -> BinaryState:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from evalml_cli.kernels._result import MetricSet, pow2_scale
-from evalml_cli.kernels.binary import BinaryState, binary_merge, binary_update, ranking_metrics
+from evalml_cli.kernels.binary import BinaryState, binary_merge, binary_update, ranking_metrics, sort_in_place
 
 _EPS = float(np.finfo(np.float64).eps)
 #: OvO AUC walks K(K−1)/2 class pairs over the rows; above this many classes it is skipped.
@@ -167,15 +167,7 @@ def class_score_runs(y: np.ndarray, scores: np.ndarray, k: int) -> ClassRuns:
         columns.append(col)
     del perm
     runs = ClassRuns(tuple(columns), counts, [False] * k)
-    segments = [runs.run(c, j) for c in range(k) for j in range(k)]
-    if y.shape[0] < 1 << 20:
-        for seg in segments:
-            seg.sort()
-    else:  # two threads (NumPy releases the GIL while sorting)
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(2) as ex:
-            list(ex.map(np.ndarray.sort, sorted(segments, key=len, reverse=True)))
+    sort_in_place([runs.run(c, j) for c in range(k) for j in range(k)])
     return runs
 
 
